@@ -1,0 +1,94 @@
+"""A scenario: a named, versioned bundle of everything the models take."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.model.forces import Front, RussianForces, UkrainianForces
+from guarantor.model.nations import Contributor, Harmony
+from guarantor.model.pledges import Pledge
+from guarantor.model.provenance import Assumption, Provenance
+from guarantor.model.requirements import Requirement
+from guarantor.model.threat import ThreatPicture
+from guarantor.model.zones import MissionSet, Zone
+
+
+class USRole(StrEnum):
+    """What the United States contributes."""
+
+    NONE = "none"
+    INTELLIGENCE = "intelligence"
+    AIR_AND_INTELLIGENCE = "air-and-intelligence"
+    ARTICLE5_LIKE = "article-5-like"
+
+
+class CommitmentForm(StrEnum):
+    """The legal form of the guarantee."""
+
+    POLITICAL = "political-declaration"
+    LEGALLY_BINDING = "legally-binding"
+    ARTICLE5_LIKE_RATIFIED = "article-5-like-ratified"
+
+
+class Site(BaseModel):
+    """A hub of the reassurance force in Ukraine, or a base in a neighbouring NATO state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    kind: Literal["hub", "base", "hq"] = "hub"
+    zone: Zone
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    nations: list[str] = Field(default_factory=list, description="Contributors present there.")
+    personnel: int = Field(default=0, ge=0)
+    distance_to_line_km: float = Field(default=0, ge=0)
+    reaction_hours: float = Field(default=24, ge=0, description="Time to reinforce the line.")
+    provenance: Provenance
+
+
+class Scenario(BaseModel):
+    """Everything one option of the guarantee consists of, and the threat it faces."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    title: str = Field(min_length=1)
+    description: str = ""
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date the picture refers to.")
+    variant_of: str | None = Field(default=None, description="Scenario this option varies, if any.")
+    us_role: USRole
+    commitment: CommitmentForm = CommitmentForm.POLITICAL
+    ceasefire: bool = Field(default=True, description="A ceasefire is in force.")
+    parliamentary_approval_day: int = Field(
+        default=60, ge=0, description="Day from which pledges needing a vote are available."
+    )
+    default_harmony: Harmony = Field(
+        default_factory=lambda: Harmony(tour_months=6, dwell_months=24)
+    )
+    contributors: list[Contributor] = Field(min_length=1)
+    pledges: list[Pledge] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+    ukraine: UkrainianForces
+    russia: RussianForces
+    front: Front
+    threat: ThreatPicture
+    sites: list[Site] = Field(default_factory=list)
+    assumptions: list[Assumption] = Field(default_factory=list)
+    provenance: Provenance
+
+    def mission_sets(self) -> dict[MissionSet, list[Requirement]]:
+        """Requirements grouped by mission set, in file order."""
+        groups: dict[MissionSet, list[Requirement]] = defaultdict(list)
+        for r in self.requirements:
+            groups[r.mission_set].append(r)
+        return dict(groups)
+
+    def contributor(self, code: str) -> Contributor | None:
+        """The scenario's entry for a contributor code, if present."""
+        return next((c for c in self.contributors if c.code == code), None)

@@ -1,0 +1,52 @@
+"""The threat picture: raids by size and mix, and the tempo of the strike campaign."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from guarantor.model.provenance import Provenance
+
+
+class Raid(BaseModel):
+    """One night's raid: launched weapons by model name (names as in the weapons table)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    weapons: dict[str, int] = Field(min_length=1)
+    provenance: Provenance
+
+    @field_validator("weapons")
+    @classmethod
+    def _positive(cls, weapons: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, v in weapons.items() if v < 0]
+        if bad:
+            raise ValueError(f"negative launch counts for {', '.join(bad)}")
+        return weapons
+
+    @property
+    def size(self) -> int:
+        """Weapons launched in all."""
+        return sum(self.weapons.values())
+
+
+class Tempo(BaseModel):
+    """How often raids come and how big they are, for campaigns drawn at random."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    raid_probability: float = Field(ge=0, le=1, description="Chance that a night has a raid.")
+    mean_drones: float = Field(ge=0, description="Drones and decoys per raid night.")
+    mean_missiles: float = Field(ge=0, description="Missiles per raid night.")
+    provenance: Provenance
+
+
+class ThreatPicture(BaseModel):
+    """Raids to test against, the campaign tempo and the campaign's length."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    raids: list[Raid] = Field(min_length=1)
+    design_raid: str = Field(description="Name of the raid the assessment tests against.")
+    tempo: Tempo
+    campaign_days: int = Field(default=90, gt=0, le=3650)

@@ -1,0 +1,297 @@
+"""Read scenario TOML files, resolve option variants, validate, and report every error at once.
+
+A variant file names a ``base`` scenario and states only what differs: tables merge key by
+key, and arrays of tables whose entries carry an ``id`` (or ``code`` or ``name``) merge entry
+by entry: an entry with a known key replaces the base's, ``remove = true`` drops it, and new
+keys are appended. Other arrays and values replace the base's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from guarantor.data import ReferenceData, reference
+from guarantor.errors import InputError, Problem
+from guarantor.model import Scenario
+from guarantor.scenarios.checks import check_references
+
+BUNDLED_DIR = Path(__file__).parent
+MERGE_KEYS = ("id", "code", "name")
+MAX_BASE_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A scenario file found on the search path."""
+
+    name: str
+    path: Path
+    title: str
+    as_of: str
+    base: str | None
+    bundled: bool
+
+
+def _search_dirs() -> list[Path]:
+    extra = os.environ.get("GUARANTOR_SCENARIO_PATH", "")
+    return [Path(p) for p in extra.split(os.pathsep) if p] + [BUNDLED_DIR]
+
+
+def list_scenarios() -> list[ScenarioInfo]:
+    """Scenario files on the search path (``GUARANTOR_SCENARIO_PATH``, then the bundled ones)."""
+    found: dict[str, ScenarioInfo] = {}
+    for d in _search_dirs():
+        for path in sorted(d.glob("*.toml")):
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            name = str(raw.get("name", path.stem))
+            found.setdefault(
+                name,
+                ScenarioInfo(
+                    name=name,
+                    path=path,
+                    title=str(raw.get("title", "")),
+                    as_of=str(raw.get("as_of", "")),
+                    base=raw.get("base") or raw.get("variant_of"),
+                    bundled=d == BUNDLED_DIR,
+                ),
+            )
+    return sorted(found.values(), key=lambda s: s.name)
+
+
+def default_scenario_name() -> str:
+    """The most recent bundled scenario that is not a variant of another."""
+    roots = [s for s in list_scenarios() if s.bundled and s.base is None]
+    return max(roots, key=lambda s: (s.as_of, s.name)).name
+
+
+def resolve_scenario_path(ref: str | Path) -> Path:
+    """A path for a scenario given by path or by name."""
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists() or os.sep in str(ref):
+        return path
+    for info in list_scenarios():
+        if info.name == str(ref):
+            return info.path
+    names = ", ".join(s.name for s in list_scenarios())
+    raise InputError([Problem(where=str(ref), reason=f"no such scenario; known: {names}")])
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(where=str(path), reason="file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(where=str(path), reason="is a directory, not a file")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(where=str(path), reason=f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise InputError([Problem(where=str(path), reason=exc.strerror or str(exc))]) from None
+    return text, _parse(text, str(path))
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", msg)
+        line = int(m.group(1)) if m else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "not valid TOML"
+        raise InputError([Problem(where=where, line=line, reason=f"not valid TOML: {reason}")]) from None
+
+
+def _merge_key(items: list[Any]) -> str | None:
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    return next((k for k in MERGE_KEYS if all(k in i for i in items)), None)
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge a variant over its base (see the module docstring for the rules)."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            k = _merge_key(old + value)
+            if k is None:
+                out[key] = value
+                continue
+            merged = {i[k]: i for i in old}
+            for item in value:
+                if item.get("remove") is True:
+                    merged.pop(item[k], None)
+                elif item[k] in merged:
+                    merged[item[k]] = merge(merged[item[k]], item)
+                else:
+                    merged[item[k]] = item
+            out[key] = list(merged.values())
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(raw: dict[str, Any], where: str, depth: int = 0) -> dict[str, Any]:
+    base = raw.get("base")
+    if base is None:
+        return raw
+    if not isinstance(base, str):
+        raise InputError([Problem(where=where, path="base", reason="must be a scenario name")])
+    if depth >= MAX_BASE_DEPTH:
+        raise InputError([Problem(where=where, path="base", reason="variants nest too deep (a cycle?)")])
+    base_path = resolve_scenario_path(base)
+    _, base_raw = _read(base_path)
+    resolved = _resolve(base_raw, str(base_path), depth + 1)
+    resolved = {k: v for k, v in resolved.items() if k != "variant_of"}
+    out = merge(resolved, {k: v for k, v in raw.items() if k != "base"})
+    out["variant_of"] = base
+    return out
+
+
+def locate(text: str, path: tuple[str | int, ...]) -> int | None:
+    """Best-effort line number of a field path in hand-written TOML (None if not found)."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    prefix: list[str] = []
+    found: int | None = None
+    i = 0
+    while i < len(path):
+        key = path[i]
+        if isinstance(key, int):
+            i += 1
+            continue
+        index = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else None
+        dotted = ".".join([*prefix, key])
+        header = re.compile(r"^\s*\[\[\s*" + re.escape(dotted) + r"\s*\]\]\s*(#.*)?$")
+        table = re.compile(r"^\s*\[\s*" + re.escape(dotted) + r"\s*\]\s*(#.*)?$")
+        assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        hits = [n for n in range(start, end) if header.match(lines[n])]
+        if hits and index is not None and index < len(hits):
+            found = hits[index]
+            start = found + 1
+            nxt = [n for n in range(start, len(lines)) if lines[n].lstrip().startswith("[")]
+            end = nxt[0] if nxt else len(lines)
+            prefix.append(key)
+            i += 2
+            continue
+        tbl = [n for n in range(start, len(lines)) if table.match(lines[n])]
+        if tbl:
+            found = tbl[0]
+            start = found + 1
+            nxt = [n for n in range(start, len(lines)) if lines[n].lstrip().startswith("[")]
+            end = nxt[0] if nxt else len(lines)
+            prefix.append(key)
+            i += 1
+            continue
+        direct = [n for n in range(start, end) if assign.match(lines[n])]
+        if direct:
+            return direct[0] + 1
+        break
+    return found + 1 if found is not None else None
+
+
+def _format_loc(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def validation_problems(
+    exc: ValidationError, where: str, text: str | None
+) -> list[Problem]:
+    """Turn pydantic's errors into problems with file, line and field path."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        problems.append(
+            Problem(
+                where=where,
+                line=locate(text, loc) if text else None,
+                path=_format_loc(loc),
+                reason=msg,
+            )
+        )
+    return problems
+
+
+def validate_dict(
+    raw: dict[str, Any], where: str, text: str | None = None, ref: ReferenceData | None = None
+) -> Scenario:
+    """Validate a raw scenario mapping: field types first, then cross-references."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, where, text)) from None
+    issues = check_references(scenario, ref or reference())
+    if issues:
+        raise InputError(
+            [
+                Problem(
+                    where=where,
+                    line=locate(text, loc) if text else None,
+                    path=_format_loc(loc),
+                    reason=reason,
+                )
+                for loc, reason in issues
+            ]
+        )
+    return scenario
+
+
+def load_scenario_text(text: str, where: str = "<text>") -> Scenario:
+    """Validate a scenario given as TOML text (variants resolve against the search path)."""
+    raw = _parse(text, where)
+    return validate_dict(_resolve(raw, where), where, text)
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """Load and validate a scenario by name or path; raises :class:`InputError` on any problem."""
+    path = resolve_scenario_path(ref)
+    return _load_path(path.resolve())
+
+
+@cache
+def _load_path(path: Path) -> Scenario:
+    text, raw = _read(path)
+    return validate_dict(_resolve(raw, str(path)), str(path), text)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file."""
+    return Scenario.model_json_schema()
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """A complete, self-standing TOML file for a scenario.
+
+    Variants come out resolved, with ``variant_of`` naming their base, so that the file loads
+    back into an equal scenario without its base.
+    """
+    return tomli_w.dumps(_drop_none(json.loads(scenario.model_dump_json())))
