@@ -47,7 +47,11 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
     for c in caps.values():
         flag = " (assumption)" if c.provenance.assumption else ""
         cat.add_row(
-            c.id, f"{c.personnel:,}", f"{c.annual_cost_usd / 1e6:,.1f}M", c.provenance.source,
-            c.provenance.date, c.provenance.confidence.value + flag,
+            c.id,
+            f"{c.personnel:,}",
+            f"{c.annual_cost_usd / 1e6:,.1f}M",
+            c.provenance.source,
+            c.provenance.date,
+            c.provenance.confidence.value + flag,
         )
     console.print(cat)

@@ -116,8 +116,13 @@ def print_summary(sc: Scenario) -> None:
     for mission, reqs in sc.mission_sets().items():
         for r in reqs:
             req.add_row(
-                mission.value, r.id, r.capability_class, str(r.quantity), r.zone.value,
-                str(r.phase_start_day), str(r.priority),
+                mission.value,
+                r.id,
+                r.capability_class,
+                str(r.quantity),
+                r.zone.value,
+                str(r.phase_start_day),
+                str(r.priority),
             )
     console.print(req)
     ua = sc.ukraine
@@ -131,6 +136,4 @@ def print_summary(sc: Scenario) -> None:
     assumed = sum(1 for a in sc.assumptions) + sum(1 for p in sc.pledges if p.provenance.assumption)
     console.print(f"Assumptions flagged: {assumed} (see `guarantor scenario show --json`).")
     console.print(f"Scenario source: {sc.provenance.source} ({sc.provenance.date}).")
-    console.print(
-        "Reference data: " + "; ".join(d.attribution for d in dataset_sources()[:6])
-    )
+    console.print("Reference data: " + "; ".join(d.attribution for d in dataset_sources()[:6]))

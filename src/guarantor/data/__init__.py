@@ -6,6 +6,7 @@ The files live beside this module; loaders read them once and cache the validate
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from guarantor.model import CapabilityType, Confidence, Figure, Nation, Provenance
+from guarantor.model import (
+    CapabilityType,
+    Confidence,
+    ContributorKind,
+    Figure,
+    Nation,
+    Provenance,
+)
 
 
 def data_file(*parts: str) -> Traversable:
@@ -28,7 +36,7 @@ def data_file(*parts: str) -> Traversable:
 
 def read_csv(*parts: str) -> list[dict[str, str]]:
     """Rows of a packaged CSV file as dictionaries."""
-    with data_file(*parts).open(encoding="utf-8", newline="") as fh:
+    with io.TextIOWrapper(data_file(*parts).open("rb"), encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -98,14 +106,16 @@ def load_nations() -> dict[str, Nation]:
         nations[code] = Nation(
             code=code,
             name=row["name"],
-            kind=row["kind"],  # type: ignore[arg-type]
+            kind=ContributorKind(row["kind"]),
             nato=row["nato"] == "true",
             eu=row["eu"] == "true",
             coalition=row["coalition"] == "true",
             gdp_usd=Figure(value=g[1], unit="USD", year=g[0], provenance=prov["gdp"])
             if g and row["kind"] == "state"
             else None,
-            defence_pct_gdp=Figure(value=d[1], unit="% of GDP", year=d[0], provenance=prov["defence"])
+            defence_pct_gdp=Figure(
+                value=d[1], unit="% of GDP", year=d[0], provenance=prov["defence"]
+            )
             if d
             else None,
             kiel_aid_eur_bn=Figure(value=kiel[code], unit="EUR bn", provenance=prov["kiel"])
@@ -121,10 +131,14 @@ def load_capabilities() -> dict[str, CapabilityType]:
     return {c["id"]: CapabilityType(**c) for c in read_toml("capabilities.toml")["capability"]}
 
 
+REPORTS_FILE = ("air_attacks", "national_reports_2022-09-28_to_2025-06-30.csv")
+
+
 @cache
 def weapon_models() -> frozenset[str]:
-    """Every weapon model name the Air Force reports use (the weapons table)."""
-    return frozenset(row["model"] for row in read_csv("air_attacks", "weapons.csv"))
+    """Every weapon model name in the weapons table or the reports (combined labels included)."""
+    table = {row["model"] for row in read_csv("air_attacks", "weapons.csv")}
+    return frozenset(table | {row["model"] for row in read_csv(*REPORTS_FILE)})
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,15 @@ UKRAINE_ZONES: frozenset[Zone] = frozenset(
 )
 #: Zones "away from the contact line" (a common caveat): Ukraine less the line and the east.
 AWAY_FROM_CONTACT_LINE: frozenset[Zone] = frozenset(
-    {Zone.KYIV, Zone.WEST, Zone.CENTRE, Zone.SOUTH, Zone.NEIGHBOURING_NATO, Zone.BLACK_SEA, Zone.HOME}
+    {
+        Zone.KYIV,
+        Zone.WEST,
+        Zone.CENTRE,
+        Zone.SOUTH,
+        Zone.NEIGHBOURING_NATO,
+        Zone.BLACK_SEA,
+        Zone.HOME,
+    }
 )
 #: Zones the raid model defends.
 AIR_DEFENCE_ZONES: tuple[Zone, ...] = (Zone.KYIV, Zone.WEST, Zone.CENTRE, Zone.SOUTH, Zone.EAST)

@@ -71,7 +71,10 @@ def check_references(scenario: Scenario, ref: ReferenceData) -> list[Issue]:
                 )
     if scenario.threat.design_raid not in names:
         issues.append(
-            (("threat", "design_raid"), f"names no raid in threat.raids: {scenario.threat.design_raid!r}")
+            (
+                ("threat", "design_raid"),
+                f"names no raid in threat.raids: {scenario.threat.design_raid!r}",
+            )
         )
     for i, site in enumerate(scenario.sites):
         for code in site.nations:

@@ -97,7 +97,9 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     except IsADirectoryError:
         raise InputError([Problem(where=str(path), reason="is a directory, not a file")]) from None
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(where=str(path), reason=f"not UTF-8 text ({exc.reason})")]) from None
+        raise InputError(
+            [Problem(where=str(path), reason=f"not UTF-8 text ({exc.reason})")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(where=str(path), reason=exc.strerror or str(exc))]) from None
     return text, _parse(text, str(path))
@@ -111,7 +113,9 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         line = int(m.group(1)) if m else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "not valid TOML"
-        raise InputError([Problem(where=where, line=line, reason=f"not valid TOML: {reason}")]) from None
+        raise InputError(
+            [Problem(where=where, line=line, reason=f"not valid TOML: {reason}")]
+        ) from None
 
 
 def _merge_key(items: list[Any]) -> str | None:
@@ -153,7 +157,9 @@ def _resolve(raw: dict[str, Any], where: str, depth: int = 0) -> dict[str, Any]:
     if not isinstance(base, str):
         raise InputError([Problem(where=where, path="base", reason="must be a scenario name")])
     if depth >= MAX_BASE_DEPTH:
-        raise InputError([Problem(where=where, path="base", reason="variants nest too deep (a cycle?)")])
+        raise InputError(
+            [Problem(where=where, path="base", reason="variants nest too deep (a cycle?)")]
+        )
     base_path = resolve_scenario_path(base)
     _, base_raw = _read(base_path)
     resolved = _resolve(base_raw, str(base_path), depth + 1)
@@ -175,12 +181,13 @@ def locate(text: str, path: tuple[str | int, ...]) -> int | None:
         if isinstance(key, int):
             i += 1
             continue
-        index = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else None
+        nxt_key = path[i + 1] if i + 1 < len(path) else None
+        index = nxt_key if isinstance(nxt_key, int) else None
         dotted = ".".join([*prefix, key])
         header = re.compile(r"^\s*\[\[\s*" + re.escape(dotted) + r"\s*\]\]\s*(#.*)?$")
         table = re.compile(r"^\s*\[\s*" + re.escape(dotted) + r"\s*\]\s*(#.*)?$")
         assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        hits = [n for n in range(start, end) if header.match(lines[n])]
+        hits = [n for n in range(start, len(lines)) if header.match(lines[n])]
         if hits and index is not None and index < len(hits):
             found = hits[index]
             start = found + 1
@@ -212,9 +219,7 @@ def _format_loc(loc: tuple[str | int, ...]) -> str:
     return out or "(top level)"
 
 
-def validation_problems(
-    exc: ValidationError, where: str, text: str | None
-) -> list[Problem]:
+def validation_problems(exc: ValidationError, where: str, text: str | None) -> list[Problem]:
     """Turn pydantic's errors into problems with file, line and field path."""
     problems = []
     for err in exc.errors(include_url=False):

@@ -1,0 +1,33 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from guarantor.cli.app import app
+from guarantor.model import Scenario
+from guarantor.scenarios import default_scenario_name, load_scenario
+
+BUNDLED = Path(__file__).resolve().parents[1] / "src" / "guarantor" / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def default_scenario() -> Scenario:
+    """The bundled default scenario."""
+    return load_scenario(default_scenario_name())
+
+
+@pytest.fixture()
+def cli() -> Callable[..., Result]:
+    """Run the ``guarantor`` command in-process: ``cli("scenario", "list", "--json")``."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return invoke
