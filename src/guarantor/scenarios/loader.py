@@ -270,12 +270,17 @@ def load_scenario_text(text: str, where: str = "<text>") -> Scenario:
 
 def load_scenario(ref: str | Path) -> Scenario:
     """Load and validate a scenario by name or path; raises :class:`InputError` on any problem."""
-    path = resolve_scenario_path(ref)
-    return _load_path(path.resolve())
+    path = resolve_scenario_path(ref).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0  # _read reports the problem
+    return _load_path(path, stamp)
 
 
 @cache
-def _load_path(path: Path) -> Scenario:
+def _load_path(path: Path, stamp: int) -> Scenario:
+    """Load one file; the modification time in the key keeps the cache fresh."""
     text, raw = _read(path)
     return validate_dict(_resolve(raw, str(path)), str(path), text)
 
