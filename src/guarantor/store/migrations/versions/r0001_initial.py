@@ -26,7 +26,7 @@ def upgrade() -> None:
     """Create the four tables."""
     op.create_table(
         "scenarios",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(128), nullable=False),
         sa.Column("version", sa.String(32), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),

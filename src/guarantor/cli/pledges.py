@@ -1,0 +1,348 @@
+"""``guarantor pledges``: list, add, update, remove, import and export stored pledges.
+
+Every change is audited (``--actor``, default $USER) and made against a version: a stale
+version is refused with exit code 2 and a message naming the current version.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from guarantor.cli.common import console, new_app, print_json
+from guarantor.cli.store import ACTOR_HELP, DATABASE_HELP, transaction, write_text
+from guarantor.errors import InputError, Problem
+from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.store import Repository, StoredPledge
+from guarantor.store.tabular import format_for, parse_pledges, pledges_to_csv, pledges_to_json
+
+app = new_app("Stored pledges: list, add, update, remove, import, export, audit.")
+
+SCENARIO_HELP = "Stored scenario (default: the default scenario, imported first if missing)."
+
+
+def ensure_scenario(repo: Repository, name: str | None) -> str:
+    """The scenario's name; a scenario missing from the store is imported from its file first."""
+    name = name or default_scenario_name()
+    if not repo.has_scenario(name):
+        repo.import_scenario(load_scenario(name))
+    return name
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(where=str(path), reason="file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise InputError([Problem(where=str(path), reason=exc.strerror or str(exc))]) from None
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), f"not valid JSON: {exc.msg}", exc.lineno)]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "expected a JSON object of pledge fields")])
+    data.pop("version", None)
+    data.pop("scenario", None)
+    data.pop("updated_at", None)
+    return data
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+
+
+def _fields(**options: Any) -> dict[str, Any]:
+    """Pledge fields (nested) from the options that were given."""
+    paths = {
+        "id": "id",
+        "nation": "nation",
+        "capability": "capability",
+        "quantity": "quantity",
+        "status": "status",
+        "readiness_days": "readiness_days",
+        "sustainment": "sustainment.mode",
+        "tour_months": "sustainment.tour_months",
+        "zones": "caveats.zones",
+        "excluded_roles": "caveats.excluded_roles",
+        "conditions": "caveats.conditions",
+        "source": "provenance.source",
+        "date": "provenance.date",
+        "confidence": "provenance.confidence",
+        "assumption": "provenance.assumption",
+        "note": "provenance.note",
+        "notes": "notes",
+    }
+    out: dict[str, Any] = {}
+    for key, path in paths.items():
+        value = options.get(key)
+        if key in ("zones", "excluded_roles", "conditions"):
+            value = _split(value)
+        if value is None:
+            continue
+        node = out
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
+    return out
+
+
+def _print_pledge(verb: str, sp: StoredPledge, as_json: bool) -> None:
+    if as_json:
+        print_json(sp.to_json())
+    else:
+        console.print(f"{verb} pledge {sp.pledge.id} in {sp.scenario} (version {sp.version})")
+
+
+# Options shared by add and update (Typer needs them spelled out on each command).
+ID_OPT = typer.Option(None, "--id", help="Pledge id (add: default NATION-capability).")
+NATION_OPT = typer.Option(None, "--nation", help="Contributor code, e.g. GBR.")
+CAP_OPT = typer.Option(None, "--capability", help="Catalogue id, e.g. frigate.")
+QTY_OPT = typer.Option(None, "--quantity", help="Units pledged.")
+STATUS_OPT = typer.Option(None, "--status", help="announced, committed, ready or deployed.")
+READY_OPT = typer.Option(None, "--readiness-days", help="Days to deploy.")
+SUST_OPT = typer.Option(None, "--sustainment", help="one-tour or rotational.")
+TOUR_OPT = typer.Option(None, "--tour-months", help="Tour length in months.")
+ZONES_OPT = typer.Option(None, "--zones", help="Zones it may operate in, comma-separated.")
+ROLES_OPT = typer.Option(None, "--excluded-roles", help="Roles it refuses, comma-separated.")
+COND_OPT = typer.Option(None, "--conditions", help="Conditions, comma-separated.")
+SOURCE_OPT = typer.Option(None, "--source", help="Who reported the pledge, and where.")
+DATE_OPT = typer.Option(None, "--date", help="Date of the source (add: default today).")
+CONF_OPT = typer.Option(None, "--confidence", help="high, medium or low.")
+ASSUME_OPT = typer.Option(None, "--assumption/--reported", help="A planning assumption?")
+NOTE_OPT = typer.Option(None, "--note", help="How the figure was derived (provenance note).")
+NOTES_OPT = typer.Option(None, "--notes", help="Free notes on the pledge.")
+FROM_JSON_OPT = typer.Option(None, "--from-json", help="JSON object of pledge fields.")
+SCENARIO_OPT = typer.Option(None, "--scenario", help=SCENARIO_HELP)
+DATABASE_OPT = typer.Option(None, "--database", help=DATABASE_HELP)
+ACTOR_OPT = typer.Option(None, "--actor", help=ACTOR_HELP)
+JSON_OPT = typer.Option(False, "--json", help="Print JSON.")
+
+
+@app.command("list")
+def list_cmd(
+    scenario: str = SCENARIO_OPT,
+    nation: str = typer.Option(None, "--nation", help="Only this contributor's pledges."),
+    as_json: bool = JSON_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+) -> None:
+    """List a scenario's stored pledges with their versions."""
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        rows = repo.list_pledges(name, nation)
+    if as_json:
+        print_json([r.to_json() for r in rows])
+        return
+    table = Table(title=f"Pledges in {name} ({len(rows)})")
+    for col in ("id", "nation", "capability", "qty", "status", "ready (d)", "conditions", "ver"):
+        table.add_column(col)
+    for r in rows:
+        p = r.pledge
+        table.add_row(
+            p.id,
+            p.nation,
+            p.capability,
+            str(p.quantity),
+            p.status.value,
+            str(p.readiness_days),
+            ", ".join(c.value for c in p.caveats.conditions),
+            str(r.version),
+        )
+    console.print(table)
+
+
+@app.command()
+def add(
+    pledge_id: str = ID_OPT,
+    nation: str = NATION_OPT,
+    capability: str = CAP_OPT,
+    quantity: int = QTY_OPT,
+    status: str = STATUS_OPT,
+    readiness_days: int = READY_OPT,
+    sustainment: str = SUST_OPT,
+    tour_months: float = TOUR_OPT,
+    zones: str = ZONES_OPT,
+    excluded_roles: str = ROLES_OPT,
+    conditions: str = COND_OPT,
+    source: str = SOURCE_OPT,
+    date: str = DATE_OPT,
+    confidence: str = CONF_OPT,
+    assumption: bool = ASSUME_OPT,
+    note: str = NOTE_OPT,
+    notes: str = NOTES_OPT,
+    from_json: Path = FROM_JSON_OPT,
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Add a pledge (fields as options, or --from-json FILE; options override the file)."""
+    given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"}, id=pledge_id)
+    data = _merge(_json_object(from_json) if from_json else {}, given)
+    prov = data.setdefault("provenance", {})
+    if isinstance(prov, dict):
+        if "source" not in prov:
+            raise InputError(
+                [Problem("add", "required: who reported the pledge", None, "--source")]
+            )
+        prov.setdefault("date", datetime.now(UTC).date().isoformat())
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        if "id" not in data and isinstance(data.get("nation"), str):
+            taken = {sp.pledge.id for sp in repo.list_pledges(name)}
+            base = f"{data['nation']}-{data.get('capability', 'pledge')}"
+            data["id"] = next(
+                c
+                for c in (base if n == 1 else f"{base}-{n}" for n in range(1, 10_000))
+                if c not in taken
+            )
+        sp = repo.add_pledge(name, data)
+    _print_pledge("added", sp, as_json)
+
+
+@app.command()
+def update(
+    pledge_id: str = typer.Argument(..., help="Id of the pledge to change."),
+    version: int = typer.Option(..., "--version", help="The version you read (see `list`)."),
+    nation: str = NATION_OPT,
+    capability: str = CAP_OPT,
+    quantity: int = QTY_OPT,
+    status: str = STATUS_OPT,
+    readiness_days: int = READY_OPT,
+    sustainment: str = SUST_OPT,
+    tour_months: float = TOUR_OPT,
+    zones: str = ZONES_OPT,
+    excluded_roles: str = ROLES_OPT,
+    conditions: str = COND_OPT,
+    source: str = SOURCE_OPT,
+    date: str = DATE_OPT,
+    confidence: str = CONF_OPT,
+    assumption: bool = ASSUME_OPT,
+    note: str = NOTE_OPT,
+    notes: str = NOTES_OPT,
+    from_json: Path = FROM_JSON_OPT,
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Change a pledge made at --version; a stale version is refused (exit 2)."""
+    given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"})
+    changes = _merge(_json_object(from_json) if from_json else {}, given)
+    changes.pop("id", None)
+    if not changes:
+        raise InputError(
+            [Problem("update", "nothing to change: give a field option or --from-json")]
+        )
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        sp = repo.update_pledge(name, pledge_id, version, changes)
+    _print_pledge("updated", sp, as_json)
+
+
+@app.command()
+def remove(
+    pledge_id: str = typer.Argument(..., help="Id of the pledge to remove."),
+    version: int = typer.Option(..., "--version", help="The version you read (see `list`)."),
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+) -> None:
+    """Remove a pledge at --version; a stale version is refused (exit 2)."""
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        repo.remove_pledge(name, pledge_id, version)
+    console.print(f"removed pledge {pledge_id} from {name}")
+
+
+@app.command("import")
+def import_cmd(
+    path: Path = typer.Argument(..., help="CSV or JSON file of pledges."),
+    fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension)."),
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+) -> None:
+    """Add and update pledges from a file, all or nothing; every bad row is reported."""
+    items = parse_pledges(_read(path), str(path), format_for(str(path), fmt))
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        summary = repo.import_pledges(name, items)
+    console.print(
+        f"imported into {name}: {len(summary.added)} added, {len(summary.updated)} updated, "
+        f"{len(summary.unchanged)} unchanged"
+    )
+
+
+@app.command()
+def export(
+    out: Path = typer.Option(None, "--out", help="File to write (default: standard output)."),
+    fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension; json)."),
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    actor: str = ACTOR_OPT,
+) -> None:
+    """Export a scenario's pledges, with their versions, as CSV or JSON."""
+    kind = format_for(str(out), fmt) if out and str(out) != "-" else format_for("-", fmt or "json")
+    with transaction(database, actor) as repo:
+        name = ensure_scenario(repo, scenario)
+        rows = repo.list_pledges(name)
+    write_text(pledges_to_csv(rows) if kind == "csv" else pledges_to_json(rows), out)
+
+
+@app.command()
+def audit(
+    scenario: str = typer.Option(None, "--scenario", help="Only this scenario's entries."),
+    pledge_id: str = typer.Option(None, "--pledge", help="Only this pledge's entries."),
+    limit: int = typer.Option(50, "--limit", min=1, help="The latest N entries."),
+    as_json: bool = JSON_OPT,
+    database: str = DATABASE_OPT,
+) -> None:
+    """Show the audit trail: who changed what, when (UTC), before and after."""
+    with transaction(database, None) as repo:
+        entries = repo.audit(
+            scenario=scenario,
+            entity="pledge" if pledge_id else None,
+            entity_id=pledge_id,
+            limit=limit,
+        )
+    if as_json:
+        print_json([e.to_json() for e in entries])
+        return
+    table = Table(title=f"Audit ({len(entries)} latest)")
+    for col in ("when (UTC)", "who", "action", "entity", "scenario", "changed"):
+        table.add_column(col)
+    for e in entries:
+        before, after = e.before or {}, e.after or {}
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        changed = ", ".join(k for k in keys if k != "version") if e.action == "update" else ""
+        table.add_row(
+            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            e.actor,
+            e.action,
+            f"{e.entity} {e.entity_id}",
+            e.scenario or "",
+            changed,
+        )
+    console.print(table)

@@ -1,0 +1,93 @@
+"""Persistent store: scenarios, pledges (versioned) and an audit trail in SQLite or PostgreSQL.
+
+Open a store, then work inside one transaction at a time::
+
+    store = Store.open()                      # GUARANTOR_DATABASE_URL or the per-user file
+    with store.transaction(actor="alice") as repo:
+        repo.import_scenario(load_scenario("mnf-u-2026-01"))
+        pledge = repo.get_pledge("mnf-u-2026-01", "GBR-training")
+        repo.update_pledge("mnf-u-2026-01", pledge.pledge.id, pledge.version, {"quantity": 12})
+
+A transaction commits when its block ends and rolls back, leaving the store as it was, when
+the block raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from guarantor.data import ReferenceData
+from guarantor.errors import InputError, Problem
+from guarantor.store.db import DATABASE_ENV, database_url, default_sqlite_path, make_engine
+from guarantor.store.migrate import current_revision, head_revision, upgrade_to_head
+from guarantor.store.records import AuditEntry, StoredPledge, StoredScenario
+from guarantor.store.repository import (
+    ImportSummary,
+    PledgeInput,
+    Repository,
+    StaleVersionError,
+)
+
+
+class Store:
+    """A database holding scenarios, pledges and the audit trail."""
+
+    def __init__(self, engine: Engine, ref: ReferenceData | None = None) -> None:
+        self.engine = engine
+        self.ref = ref
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(
+        cls, url: str | None = None, *, upgrade: bool = True, ref: ReferenceData | None = None
+    ) -> Store:
+        """Connect (see :func:`database_url`) and, unless told not to, migrate to the newest schema.
+
+        A database that cannot be reached is the user's to fix: :class:`InputError`.
+        """
+        engine = make_engine(url)
+        if upgrade:
+            try:
+                upgrade_to_head(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                shown = engine.url.render_as_string(hide_password=True)
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                raise InputError(
+                    [Problem(where=shown, reason=f"cannot open the store: {reason}")]
+                ) from None
+        return cls(engine, ref)
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[Repository]:
+        """A repository in one transaction: committed at the end, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield Repository(session, actor, self.ref)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+__all__ = [
+    "DATABASE_ENV",
+    "AuditEntry",
+    "ImportSummary",
+    "PledgeInput",
+    "Repository",
+    "StaleVersionError",
+    "Store",
+    "StoredPledge",
+    "StoredScenario",
+    "current_revision",
+    "database_url",
+    "default_sqlite_path",
+    "head_revision",
+    "make_engine",
+    "upgrade_to_head",
+]

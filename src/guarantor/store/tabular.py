@@ -1,0 +1,219 @@
+"""Pledges as CSV and JSON files: export, and parsing for import with every problem reported.
+
+CSV has one row per pledge; caveat lists (zones, excluded roles, conditions) are
+``;``-separated and provenance is spread over ``source``, ``date``, ``confidence``,
+``assumption`` and ``provenance_note``. JSON is an array of pledge objects as
+``guarantor pledges list --json`` prints them (``{"pledges": [...]}`` is accepted too).
+A ``version`` column or key, where given, is the version an update is made against.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from guarantor.errors import InputError, Problem
+from guarantor.model import Pledge
+from guarantor.store.records import StoredPledge
+from guarantor.store.repository import PledgeInput
+
+Format = Literal["csv", "json"]
+
+#: CSV column -> the pledge model's field path.
+CSV_FIELDS: dict[str, str] = {
+    "id": "id",
+    "nation": "nation",
+    "capability": "capability",
+    "quantity": "quantity",
+    "status": "status",
+    "readiness_days": "readiness_days",
+    "sustainment_mode": "sustainment.mode",
+    "sustainment_tour_months": "sustainment.tour_months",
+    "zones": "caveats.zones",
+    "excluded_roles": "caveats.excluded_roles",
+    "conditions": "caveats.conditions",
+    "source": "provenance.source",
+    "date": "provenance.date",
+    "confidence": "provenance.confidence",
+    "assumption": "provenance.assumption",
+    "provenance_note": "provenance.note",
+    "notes": "notes",
+}
+CSV_COLUMNS: tuple[str, ...] = (*CSV_FIELDS, "version")
+LIST_COLUMNS = frozenset({"zones", "excluded_roles", "conditions"})
+REQUIRED_COLUMNS = ("id", "nation", "capability", "quantity", "source", "date", "confidence")
+#: Model field path -> CSV column, to name the user's column in problems.
+CSV_NAMES: dict[str, str] = {v: k for k, v in CSV_FIELDS.items()}
+#: Keys of a JSON pledge object that are not pledge fields.
+JSON_EXTRA_KEYS = frozenset({"version", "scenario", "updated_at"})
+
+
+def format_for(path: str, explicit: str | None = None) -> Format:
+    """The file format: ``explicit`` if given, else from the file's extension."""
+    name = (explicit or (path.rsplit(".", 1)[-1] if "." in path else "")).lower()
+    if name == "csv":
+        return "csv"
+    if name == "json":
+        return "json"
+    raise InputError(
+        [Problem(where=path, reason="cannot tell the format: use a .csv or .json file or --format")]
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def pledge_to_csv_row(pledge: Pledge, version: int | None = None) -> dict[str, str]:
+    """One CSV row for a pledge."""
+    data = pledge.model_dump(mode="json")
+    row = {}
+    for column, path in CSV_FIELDS.items():
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        row[column] = _cell(value)
+    row["version"] = "" if version is None else str(version)
+    return row
+
+
+def pledges_to_csv(pledges: Sequence[StoredPledge]) -> str:
+    """A CSV file of pledges with their versions."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for sp in pledges:
+        writer.writerow(pledge_to_csv_row(sp.pledge, sp.version))
+    return out.getvalue()
+
+
+def pledges_to_json(pledges: Sequence[StoredPledge]) -> str:
+    """A JSON array of pledge objects with their versions."""
+    return json.dumps([sp.to_json() for sp in pledges], indent=2, ensure_ascii=False) + "\n"
+
+
+def _version(text: Any, where: str, line: int | None, path: str) -> int | Problem | None:
+    if text is None or text == "":
+        return None
+    if isinstance(text, bool) or not isinstance(text, int | str):
+        return Problem(where, "version must be a whole number", line, path)
+    try:
+        value = int(text)
+    except ValueError:
+        return Problem(where, f"version must be a whole number, got {text!r}", line, path)
+    if value < 1:
+        return Problem(where, "version must be 1 or more", line, path)
+    return value
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        parts = path.split(".")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
+def parse_pledges_csv(text: str, where: str) -> list[PledgeInput]:
+    """Rows of a pledge CSV as import items; structural problems of every row raise at once.
+
+    Field content is checked later, by the repository, against the pledge model and the
+    scenario, so that one :class:`InputError` names every bad row and field.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    items: list[PledgeInput] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError([Problem(where, "empty file: expected a header row", 1)])
+        header = [h.strip() for h in header]
+        for column in sorted(set(header)):
+            if header.count(column) > 1:
+                problems.append(Problem(where, "column appears twice", 1, column))
+        for column in header:
+            if column not in CSV_COLUMNS:
+                known = ", ".join(CSV_COLUMNS)
+                problems.append(
+                    Problem(where, f"unknown column (known: {known})", 1, column or "''")
+                )
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            problems.append(Problem(where, f"missing column(s): {', '.join(missing)}", 1))
+        if problems:
+            raise InputError(problems)
+        for cells in reader:
+            end = reader.line_num
+            line = end - sum(c.count("\n") for c in cells)
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                problems.append(
+                    Problem(where, f"row has {len(cells)} cells, the header {len(header)}", line)
+                )
+                continue
+            flat: dict[str, Any] = {}
+            version: int | Problem | None = None
+            for column, cell in zip(header, cells, strict=True):
+                if column == "version":
+                    version = _version(cell.strip(), where, line, "version")
+                elif column in LIST_COLUMNS:
+                    parts = [p.strip() for p in cell.split(";") if p.strip()]
+                    if parts or column != "zones":
+                        flat[CSV_FIELDS[column]] = parts
+                elif cell.strip():
+                    flat[CSV_FIELDS[column]] = cell.strip()
+            if isinstance(version, Problem):
+                problems.append(version)
+                continue
+            items.append(PledgeInput(_nest(flat), where, line, version, CSV_NAMES))
+    except csv.Error as exc:
+        problems.append(Problem(where, f"not valid CSV: {exc}", reader.line_num or None))
+    if problems:
+        raise InputError(problems)
+    return items
+
+
+def parse_pledges_json(text: str, where: str) -> list[PledgeInput]:
+    """Objects of a pledge JSON file as import items; structural problems raise at once."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(where, f"not valid JSON: {exc.msg}", exc.lineno)]) from None
+    except RecursionError:
+        raise InputError([Problem(where, "not valid JSON: nested too deeply")]) from None
+    if isinstance(data, dict) and isinstance(data.get("pledges"), list):
+        data = data["pledges"]
+    if not isinstance(data, list):
+        raise InputError([Problem(where, "expected a JSON array of pledge objects")])
+    problems: list[Problem] = []
+    items: list[PledgeInput] = []
+    for i, obj in enumerate(data):
+        prefix = f"[{i}]."
+        if not isinstance(obj, dict):
+            problems.append(Problem(where, "expected a pledge object", None, f"[{i}]"))
+            continue
+        version = _version(obj.get("version"), where, None, prefix + "version")
+        if isinstance(version, Problem):
+            problems.append(version)
+            continue
+        fields = {k: v for k, v in obj.items() if k not in JSON_EXTRA_KEYS}
+        items.append(PledgeInput(fields, where, None, version, prefix=prefix))
+    if problems:
+        raise InputError(problems)
+    return items
+
+
+def parse_pledges(text: str, where: str, fmt: Format) -> list[PledgeInput]:
+    """Parse a pledge file of either format."""
+    return parse_pledges_csv(text, where) if fmt == "csv" else parse_pledges_json(text, where)
