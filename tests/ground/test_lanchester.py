@@ -1,0 +1,172 @@
+"""Attrition engines against closed forms, breakpoints, reinforcements and the Monte Carlo."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guarantor.errors import InputError
+from guarantor.ground.lanchester import (
+    Engagement,
+    Law,
+    Reinforcement,
+    linear_law_closed_form,
+    parse_law,
+    simulate,
+    solve,
+    square_law_closed_form,
+)
+
+
+def test_square_law_end_state_matches_invariant() -> None:
+    out = solve(Engagement(1000, 500, 0.01, 0.01))
+    assert out.winner == "blue"
+    assert out.blue_final == pytest.approx(math.sqrt(1000**2 - 500**2), rel=1e-7)
+    assert out.red_final == pytest.approx(0.0, abs=1e-6)
+    closed = square_law_closed_form(1000, 500, 0.01, 0.01)
+    assert out.days == pytest.approx(closed.days, rel=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    blue=st.floats(100, 10_000),
+    red=st.floats(100, 10_000),
+    b=st.floats(0.001, 0.1),
+    r=st.floats(0.001, 0.1),
+)
+def test_square_law_ode_matches_closed_form(blue: float, red: float, b: float, r: float) -> None:
+    if abs(b * blue**2 - r * red**2) < 0.05 * max(b * blue**2, r * red**2):
+        return  # near-even fights take unboundedly long; the invariant is checked elsewhere
+    ode = solve(Engagement(blue, red, b, r))
+    closed = square_law_closed_form(blue, red, b, r)
+    assert ode.winner == closed.winner
+    assert ode.blue_final == pytest.approx(closed.blue_final, rel=1e-5, abs=1e-3)
+    assert ode.red_final == pytest.approx(closed.red_final, rel=1e-5, abs=1e-3)
+    assert ode.days == pytest.approx(closed.days, rel=1e-5)
+    # the invariant b B^2 - r R^2 is conserved
+    assert b * ode.blue_final**2 - r * ode.red_final**2 == pytest.approx(
+        b * blue**2 - r * red**2, rel=1e-5
+    )
+
+
+def test_linear_law_matches_closed_form() -> None:
+    for blue, red, b, r in [
+        (1000, 500, 0.01, 0.01),
+        (800, 1000, 0.02, 0.01),
+        (300, 900, 0.01, 0.02),
+    ]:
+        ode = solve(Engagement(blue, red, b, r, law=Law.LINEAR))
+        closed = linear_law_closed_form(blue, red, b, r)
+        assert ode.winner == closed.winner
+        assert ode.blue_final == pytest.approx(closed.blue_final, rel=1e-5)
+        assert ode.red_final == pytest.approx(closed.red_final, rel=1e-5)
+        assert ode.days == pytest.approx(closed.days, rel=1e-4)
+
+
+def test_laws_differ_where_they_should() -> None:
+    # linear law: b B vs r R decides; square law: b B^2 vs r R^2
+    e: dict[str, Any] = dict(
+        blue=1000.0, red=800.0, blue_effectiveness=0.01, red_effectiveness=0.012
+    )
+    assert solve(Engagement(**e, law=Law.SQUARE, max_days=100_00)).winner == "blue"
+    assert linear_law_closed_form(1000, 800, 0.01, 0.012).winner == "blue"
+    assert linear_law_closed_form(1000, 900, 0.01, 0.012).winner == "red"
+    assert square_law_closed_form(1000, 900, 0.01, 0.012).winner == "blue"
+
+
+def test_helmbold_weight_ends_are_square_and_logarithmic() -> None:
+    base: dict[str, Any] = dict(
+        blue=900.0, red=700.0, blue_effectiveness=0.01, red_effectiveness=0.013
+    )
+    sq = solve(Engagement(**base, law=Law.SQUARE))
+    h0 = solve(Engagement(**base, law=Law.HELMBOLD, helmbold_weight=0.0))
+    assert h0.blue_final == pytest.approx(sq.blue_final, rel=1e-6)
+    lg = solve(Engagement(**base, law=Law.LOGARITHMIC))
+    h1 = solve(Engagement(**base, law=Law.HELMBOLD, helmbold_weight=1.0))
+    assert h1.days == pytest.approx(lg.days, rel=1e-5)
+
+
+def test_breakpoints_stop_the_fight_at_the_loss_fraction() -> None:
+    out = solve(Engagement(1000, 800, 0.01, 0.01, red_breakpoint=0.3, blue_breakpoint=0.9))
+    assert out.winner == "blue" and out.ended_by == "red-broke"
+    assert out.red_losses == pytest.approx(0.3 * 800, rel=1e-6)
+    out = solve(Engagement(1000, 3000, 0.01, 0.01, blue_breakpoint=0.2))
+    assert out.winner == "red" and out.blue_losses == pytest.approx(200, rel=1e-6)
+
+
+def test_reinforcements_help_and_count_towards_breakpoint() -> None:
+    base = Engagement(1000, 1100, 0.01, 0.01, blue_breakpoint=0.5, red_breakpoint=0.5)
+    helped = Engagement(
+        1000,
+        1100,
+        0.01,
+        0.01,
+        blue_breakpoint=0.5,
+        red_breakpoint=0.5,
+        blue_reinforcements=(Reinforcement(1.0, 6.0, 100.0),),
+    )
+    assert solve(base).winner == "red"
+    assert solve(helped).winner == "blue"
+
+
+def test_time_limit_ends_without_winner() -> None:
+    out = solve(Engagement(1000, 1000, 0.001, 0.001, max_days=10))
+    assert out.winner == "none" and out.ended_by == "time" and out.days == 10
+
+
+def test_stochastic_mean_agrees_with_ode_for_large_forces() -> None:
+    e = Engagement(200_000, 300_000, 0.01, 0.006, max_days=20)
+    ode = solve(e)
+    mc = simulate(e, np.random.default_rng(3), runs=300, steps_per_day=8)
+    assert mc.blue_final.mean() == pytest.approx(ode.blue_final, rel=0.01)
+    assert mc.red_final.mean() == pytest.approx(ode.red_final, rel=0.01)
+
+
+def test_stochastic_breakpoint_day_near_ode() -> None:
+    e = Engagement(100_000, 200_000, 0.004, 0.004, blue_breakpoint=0.3, red_breakpoint=0.6)
+    ode = solve(e)
+    mc = simulate(e, np.random.default_rng(5), runs=200, steps_per_day=8)
+    assert ode.winner == "red"
+    assert mc.p_blue_breaks() == 1.0
+    assert np.median(mc.blue_broke_day) == pytest.approx(ode.days, rel=0.03)
+
+
+def test_seed_reproducibility() -> None:
+    e = Engagement(5000, 6000, 0.01, 0.01, blue_breakpoint=0.3, red_breakpoint=0.3, max_days=60)
+    a = simulate(e, np.random.default_rng(11), runs=100, effectiveness_sigma=0.3)
+    b = simulate(e, np.random.default_rng(11), runs=100, effectiveness_sigma=0.3)
+    c = simulate(e, np.random.default_rng(12), runs=100, effectiveness_sigma=0.3)
+    np.testing.assert_array_equal(a.blue_final, b.blue_final)
+    assert not np.array_equal(a.blue_final, c.blue_final)
+
+
+def test_small_forces_use_exact_binomial_and_never_go_negative() -> None:
+    e = Engagement(20, 30, 0.05, 0.05, law=Law.LINEAR)
+    mc = simulate(e, np.random.default_rng(0), runs=200)
+    assert (mc.blue_final >= 0).all() and (mc.red_final >= 0).all()
+    assert set(mc.winners()) <= {"blue", "red", "none"}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(blue=-1.0, red=10.0, blue_effectiveness=0.1, red_effectiveness=0.1),
+        dict(blue=10.0, red=10.0, blue_effectiveness=-0.1, red_effectiveness=0.1),
+        dict(blue=10.0, red=10.0, blue_effectiveness=0.1, red_effectiveness=0.1, red_breakpoint=0),
+        dict(blue=0.0, red=0.0, blue_effectiveness=0.1, red_effectiveness=0.1),
+        dict(blue=float("nan"), red=1.0, blue_effectiveness=0.1, red_effectiveness=0.1),
+    ],
+)
+def test_bad_engagements_are_input_errors(kwargs: dict[str, float]) -> None:
+    with pytest.raises(InputError):
+        Engagement(**kwargs)  # type: ignore[arg-type]
+
+
+def test_unknown_law_names_the_choices() -> None:
+    with pytest.raises(InputError, match="square, linear, logarithmic, helmbold"):
+        parse_law("cubic")
