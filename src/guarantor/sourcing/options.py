@@ -1,0 +1,172 @@
+"""Options of a sourcing run: the what-ifs a user can ask for, validated at the boundary.
+
+``lift`` values (``--lift-caveat``) switch a caveat or condition off, for every nation or, as
+``NATION:KIND``, for one:
+
+- ``us-backstop``: pledges conditioned on a US backstop count as if the US provided one;
+- ``parliamentary-approval``: pledges needing a vote are available from day 0;
+- ``ceasefire``: pledges conditioned on a ceasefire count even without one;
+- ``zones``: zone caveats are ignored (the unit may go to any zone its domain allows);
+- ``roles``: excluded roles are ignored, combat included;
+- ``combat``: only the refusal of combat is ignored;
+- ``readiness``: a pledge may fill a slot that opens before it is ready;
+- ``national-maxima``: national personnel ceilings are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.errors import InputError, Problem
+from guarantor.model import PledgeStatus, Scenario, USRole
+
+LIFTABLE: tuple[str, ...] = (
+    "us-backstop",
+    "parliamentary-approval",
+    "ceasefire",
+    "zones",
+    "roles",
+    "combat",
+    "readiness",
+    "national-maxima",
+)
+
+
+class SourcingOptions(BaseModel):
+    """What-ifs and solver settings for :func:`guarantor.sourcing.source`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    without: list[str] = Field(default_factory=list, description="Contributor codes to remove.")
+    lift: list[str] = Field(default_factory=list, description="Caveats to lift (see module doc).")
+    us_role: USRole | None = Field(default=None, description="Override the scenario's US role.")
+    ceasefire: bool | None = Field(default=None, description="Override whether a ceasefire holds.")
+    approval_day: int | None = Field(
+        default=None, ge=0, description="Override the day parliamentary approval arrives."
+    )
+    tour_months: float | None = Field(
+        default=None, gt=0, le=36, description="Tour length for every pledge."
+    )
+    dwell_months: float | None = Field(
+        default=None, ge=0, le=120, description="Dwell between tours for every nation."
+    )
+    pledge_basis: Literal["deployed", "pool"] = Field(
+        default="deployed",
+        description=(
+            "deployed: a rotational pledge's quantity is kept deployed (the nation holds the "
+            "rotation pool behind it); pool: the quantity is the pool, and only "
+            "floor(quantity * tour / (tour + dwell)) units can be kept deployed."
+        ),
+    )
+    min_status: PledgeStatus | None = Field(
+        default=None, description="Count only pledges at least this far (announced < deployed)."
+    )
+    horizon_months: float | None = Field(
+        default=None, gt=0, description="Horizon over which one-tour pledges are averaged."
+    )
+    must_fill_priority: int | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        description="Requirements of this priority or higher must be filled in full (else infeasible).",
+    )
+    time_limit_s: float = Field(default=60.0, gt=0, description="Time limit per solver stage.")
+    mip_rel_gap: float = Field(
+        default=1e-4, ge=0, lt=1, description="Relative MIP gap of the coverage stage."
+    )
+    later_rel_gap: float = Field(
+        default=1e-3, ge=0, lt=1, description="Relative MIP gap of the cost and fairness stages."
+    )
+
+    def is_base(self) -> bool:
+        """True when no what-if is asked for (solver settings aside)."""
+        keep = {"time_limit_s", "mip_rel_gap", "later_rel_gap"}
+        return all(
+            v in (None, [], "deployed") for k, v in self.model_dump().items() if k not in keep
+        )
+
+
+STATUS_ORDER: tuple[PledgeStatus, ...] = (
+    PledgeStatus.ANNOUNCED,
+    PledgeStatus.COMMITTED,
+    PledgeStatus.READY,
+    PledgeStatus.DEPLOYED,
+)
+
+
+class Lifts:
+    """Parsed ``lift`` values: which caveat kinds are lifted for whom."""
+
+    def __init__(self, everyone: set[str], by_nation: dict[str, set[str]]) -> None:
+        self.everyone = everyone
+        self.by_nation = by_nation
+
+    def lifted(self, kind: str, nation: str) -> bool:
+        """True when ``kind`` is lifted for ``nation`` (``combat`` is lifted with ``roles``)."""
+        kinds = self.everyone | self.by_nation.get(nation, set())
+        return kind in kinds or (kind == "combat" and "roles" in kinds)
+
+
+def parse_lifts(values: list[str], scenario: Scenario) -> Lifts:
+    """Validate ``--lift-caveat`` values; unknown kinds or nations raise :class:`InputError`."""
+    codes = {c.code for c in scenario.contributors}
+    everyone: set[str] = set()
+    by_nation: dict[str, set[str]] = {}
+    problems: list[Problem] = []
+    known = ", ".join(LIFTABLE)
+    for value in values:
+        nation, sep, kind = value.rpartition(":")
+        if kind not in LIFTABLE:
+            problems.append(
+                Problem(
+                    where="--lift-caveat",
+                    reason=f"unknown caveat {value!r}; use one of {known}, or NATION:KIND",
+                )
+            )
+            continue
+        if not sep:
+            everyone.add(kind)
+        elif nation not in codes:
+            problems.append(
+                Problem(
+                    where="--lift-caveat",
+                    reason=f"{value!r}: {nation!r} is not a contributor to {scenario.name}",
+                )
+            )
+        else:
+            by_nation.setdefault(nation, set()).add(kind)
+    if problems:
+        raise InputError(problems)
+    return Lifts(everyone, by_nation)
+
+
+def apply_what_ifs(scenario: Scenario, options: SourcingOptions) -> Scenario:
+    """The scenario with contributors removed and US role, ceasefire and approval day set."""
+    codes = {c.code for c in scenario.contributors}
+    unknown = [c for c in options.without if c not in codes]
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    where="--without",
+                    reason=f"{c!r} is not a contributor to {scenario.name}",
+                )
+                for c in unknown
+            ]
+        )
+    gone = set(options.without)
+    update: dict[str, object] = {
+        "contributors": [c for c in scenario.contributors if c.code not in gone],
+        "pledges": [p for p in scenario.pledges if p.nation not in gone],
+    }
+    if not update["contributors"]:
+        raise InputError([Problem(where="--without", reason="removes every contributor")])
+    if options.us_role is not None:
+        update["us_role"] = options.us_role
+    if options.ceasefire is not None:
+        update["ceasefire"] = options.ceasefire
+    if options.approval_day is not None:
+        update["parliamentary_approval_day"] = options.approval_day
+    return scenario.model_copy(update=update)

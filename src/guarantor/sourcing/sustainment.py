@@ -1,0 +1,325 @@
+"""Sustainment arithmetic: what it takes to keep land units, air patrols and ships on task.
+
+Rules (parameters and their sources in ``data/sourcing/sustainment.toml``):
+
+- Land (rotation by tour and dwell): a unit deploys for a tour of ``T`` months, then spends
+  ``D`` months at home before its next tour. Keeping ``N`` units deployed without a break needs
+  a pool of ``N * (T + D) / T`` units; the UK chief of the defence staff's 64,000 deployed on
+  6-month tours with 18 months between tours gives 256,000. Of the pool, the units in the last
+  ``ready_months`` of their dwell stand ready: a one-off surge can send them as well.
+- Air (24/7 combat air patrol): RAND's sortie-rate model gives at most
+  ``SR = 24 / (FT + TAT + MT)`` sorties per aircraft-day, with flight time
+  ``FT = on-station + 2 * transit``. A station held by ``a`` aircraft needs
+  ``a * 24 / on-station`` sorties a day; flown at ``min(SR, sustained rate)`` sorties per
+  aircraft-day and divided by the availability rate, that sets the aircraft required.
+- Sea (ships on station): a ship's cycle is deployment + maintenance + work-up; it is on
+  station for the deployment less two transits. Ships required = stations / on-station share,
+  against the rule of three (about three hulls per ship kept on task).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.data import read_toml
+from guarantor.errors import InputError, Problem
+from guarantor.model import Provenance, USRole
+
+#: Tolerance for rounding up counts that are whole numbers up to floating-point error.
+_EPS = 1e-9
+
+
+class DwellNorm(BaseModel):
+    """A published deploy-to-dwell norm: dwell should be at least ``min_dwell_ratio`` tours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    min_dwell_ratio: float = Field(ge=0)
+    provenance: Provenance
+
+
+class LandDefaults(BaseModel):
+    """Default rotation parameters for land units."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tour_months: float = Field(gt=0)
+    dwell_months: float = Field(ge=0)
+    ready_months: float = Field(ge=0)
+    norm: list[DwellNorm] = Field(default_factory=list)
+    provenance: Provenance
+
+
+class AirDefaults(BaseModel):
+    """Default parameters of the combat-air-patrol arithmetic."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on_station_hours: float = Field(gt=0)
+    transit_hours: float = Field(ge=0)
+    turnaround_hours: float = Field(ge=0)
+    maintenance_hours: float = Field(ge=0)
+    sustained_sortie_rate: float = Field(gt=0)
+    availability: float = Field(gt=0, le=1)
+    aircraft_per_station: int = Field(gt=0)
+    squadron_aircraft: int = Field(gt=0)
+    provenance: Provenance
+
+
+class SeaDefaults(BaseModel):
+    """Default parameters of the ships-on-station arithmetic."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule_of_thumb_ships_per_station: float = Field(gt=0)
+    deployment_months: float = Field(gt=0)
+    maintenance_months: float = Field(ge=0)
+    workup_months: float = Field(ge=0)
+    transit_days: float = Field(ge=0)
+    provenance: Provenance
+
+
+class SourcingDefaults(BaseModel):
+    """Time treatment of the sourcing optimiser."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    horizon_months: float = Field(gt=0)
+    days_per_month: float = Field(gt=0)
+    provenance: Provenance
+
+
+class ConditionRules(BaseModel):
+    """When a pledge's conditions are met."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    us_backstop_roles: list[USRole] = Field(min_length=1)
+    provenance: Provenance
+
+
+class SustainmentDefaults(BaseModel):
+    """Every default parameter of the sustainment arithmetic, with provenance."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    land: LandDefaults
+    air: AirDefaults
+    sea: SeaDefaults
+    sourcing: SourcingDefaults
+    conditions: ConditionRules
+
+
+@cache
+def sustainment_defaults() -> SustainmentDefaults:
+    """The packaged defaults (``data/sourcing/sustainment.toml``)."""
+    return SustainmentDefaults.model_validate(read_toml("sourcing", "sustainment.toml"))
+
+
+def _need(ok: bool, what: str, reason: str) -> None:
+    if not ok:
+        raise InputError([Problem(where=what, reason=reason)])
+
+
+def _ceil(x: float) -> int:
+    return math.ceil(x - _EPS)
+
+
+class LandSustainment(BaseModel):
+    """The pool behind a deployed land force, and what it can surge."""
+
+    model_config = ConfigDict(frozen=True)
+
+    deployed: int
+    tour_months: float
+    dwell_months: float
+    cycle_months: float = Field(description="Tour plus dwell.")
+    units_per_deployed: float = Field(description="Pool size per unit kept deployed.")
+    force_pool: int = Field(description="Units (or troops) needed to keep `deployed` deployed.")
+    recovering: int = Field(description="Pool in dwell and not yet ready again.")
+    ready: int = Field(description="Pool in the last ready_months of dwell: the surge cohort.")
+    surge_deployed: int = Field(description="Deployed plus the ready cohort, for a one-off surge.")
+    deploy_to_dwell: str = Field(description="The ratio as '1:x'.")
+    norms_met: dict[str, bool] = Field(description="Published deploy-to-dwell norms, met or not.")
+
+
+def sustain_land(
+    deployed: int,
+    tour_months: float | None = None,
+    dwell_months: float | None = None,
+    ready_months: float | None = None,
+    defaults: SustainmentDefaults | None = None,
+) -> LandSustainment:
+    """Pool needed to keep ``deployed`` units or troops deployed by tour and dwell."""
+    d = (defaults or sustainment_defaults()).land
+    tour = d.tour_months if tour_months is None else tour_months
+    dwell = d.dwell_months if dwell_months is None else dwell_months
+    ready_m = d.ready_months if ready_months is None else ready_months
+    _need(deployed >= 0, "--deployed", f"must be 0 or more, got {deployed}")
+    _need(tour > 0, "--tour-months", f"must be more than 0, got {tour}")
+    _need(dwell >= 0, "--dwell-months", f"must be 0 or more, got {dwell}")
+    _need(ready_m >= 0, "--ready-months", f"must be 0 or more, got {ready_m}")
+    cycle = tour + dwell
+    per = cycle / tour
+    pool = _ceil(deployed * per)
+    ready = _ceil(deployed * min(ready_m, dwell) / tour)
+    ratio = dwell / tour
+    return LandSustainment(
+        deployed=deployed,
+        tour_months=tour,
+        dwell_months=dwell,
+        cycle_months=cycle,
+        units_per_deployed=per,
+        force_pool=pool,
+        recovering=pool - deployed - ready,
+        ready=ready,
+        surge_deployed=deployed + ready,
+        deploy_to_dwell=f"1:{ratio:g}",
+        norms_met={n.name: ratio + _EPS >= n.min_dwell_ratio for n in d.norm},
+    )
+
+
+class AirSustainment(BaseModel):
+    """Aircraft needed to keep combat air patrol stations manned around the clock."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stations: int
+    aircraft_per_station: int
+    on_station_hours: float
+    transit_hours: float
+    turnaround_hours: float
+    maintenance_hours: float
+    availability: float
+    flight_hours: float = Field(description="On station plus two transits.")
+    sortie_rate_model: float = Field(description="RAND: 24 / (FT + TAT + MT), per aircraft-day.")
+    sortie_rate_used: float = Field(description="The model rate capped at the sustained rate.")
+    sorties_per_day: float
+    aircraft_flying: float = Field(description="Aircraft that must fly to generate the sorties.")
+    aircraft_required: int = Field(description="Flying aircraft divided by availability, up.")
+    aircraft_per_station_required: float
+    squadrons: float = Field(description="Aircraft required / squadron size.")
+
+
+def sustain_cap(
+    stations: int,
+    *,
+    aircraft_per_station: int | None = None,
+    on_station_hours: float | None = None,
+    transit_hours: float | None = None,
+    turnaround_hours: float | None = None,
+    maintenance_hours: float | None = None,
+    sustained_sortie_rate: float | None = None,
+    availability: float | None = None,
+    defaults: SustainmentDefaults | None = None,
+) -> AirSustainment:
+    """Aircraft needed for ``stations`` 24/7 CAP stations (RAND sortie-rate model)."""
+    d = (defaults or sustainment_defaults()).air
+    a = d.aircraft_per_station if aircraft_per_station is None else aircraft_per_station
+    on = d.on_station_hours if on_station_hours is None else on_station_hours
+    tr = d.transit_hours if transit_hours is None else transit_hours
+    tat = d.turnaround_hours if turnaround_hours is None else turnaround_hours
+    mt = d.maintenance_hours if maintenance_hours is None else maintenance_hours
+    cap = d.sustained_sortie_rate if sustained_sortie_rate is None else sustained_sortie_rate
+    av = d.availability if availability is None else availability
+    _need(stations >= 0, "--cap-stations", f"must be 0 or more, got {stations}")
+    _need(a > 0, "--aircraft-per-station", f"must be more than 0, got {a}")
+    _need(0 < on <= 24, "--on-station-hours", f"must be in (0, 24], got {on}")
+    _need(tr >= 0, "--transit-hours", f"must be 0 or more, got {tr}")
+    _need(tat >= 0, "--turnaround-hours", f"must be 0 or more, got {tat}")
+    _need(mt >= 0, "--maintenance-hours", f"must be 0 or more, got {mt}")
+    _need(cap > 0, "--sortie-rate", f"must be more than 0, got {cap}")
+    _need(0 < av <= 1, "--availability", f"must be in (0, 1], got {av}")
+    ft = on + 2 * tr
+    sr_model = 24.0 / (ft + tat + mt)
+    sr = min(sr_model, cap)
+    sorties = stations * a * 24.0 / on
+    flying = sorties / sr
+    required = _ceil(flying / av)
+    return AirSustainment(
+        stations=stations,
+        aircraft_per_station=a,
+        on_station_hours=on,
+        transit_hours=tr,
+        turnaround_hours=tat,
+        maintenance_hours=mt,
+        availability=av,
+        flight_hours=ft,
+        sortie_rate_model=sr_model,
+        sortie_rate_used=sr,
+        sorties_per_day=sorties,
+        aircraft_flying=flying,
+        aircraft_required=required,
+        aircraft_per_station_required=a * 24.0 / on / sr / av,
+        squadrons=required / d.squadron_aircraft,
+    )
+
+
+class SeaSustainment(BaseModel):
+    """Ships needed to keep ships on station, by cycle and by the rule of three."""
+
+    model_config = ConfigDict(frozen=True)
+
+    on_station: int
+    cycle_months: float = Field(description="Deployment + maintenance + work-up.")
+    on_station_months: float = Field(description="Deployment less two transits.")
+    on_station_share: float = Field(description="Share of a ship's cycle spent on station.")
+    ships_per_station: float
+    ships_required: int = Field(description="Stations / on-station share, rounded up.")
+    rule_of_three: int = Field(description="The rule of thumb: ~3 hulls per ship on task.")
+
+
+def sustain_ships(
+    on_station: int,
+    *,
+    deployment_months: float | None = None,
+    maintenance_months: float | None = None,
+    workup_months: float | None = None,
+    transit_days: float | None = None,
+    defaults: SustainmentDefaults | None = None,
+) -> SeaSustainment:
+    """Ships needed to keep ``on_station`` ships on task indefinitely."""
+    dd = defaults or sustainment_defaults()
+    d = dd.sea
+    dep = d.deployment_months if deployment_months is None else deployment_months
+    mnt = d.maintenance_months if maintenance_months is None else maintenance_months
+    wu = d.workup_months if workup_months is None else workup_months
+    tr = d.transit_days if transit_days is None else transit_days
+    _need(on_station >= 0, "--ships-on-station", f"must be 0 or more, got {on_station}")
+    _need(dep > 0, "--deployment-months", f"must be more than 0, got {dep}")
+    _need(mnt >= 0, "--ship-maintenance-months", f"must be 0 or more, got {mnt}")
+    _need(wu >= 0, "--workup-months", f"must be 0 or more, got {wu}")
+    _need(tr >= 0, "--transit-days", f"must be 0 or more, got {tr}")
+    on_months = dep - 2 * tr / dd.sourcing.days_per_month
+    _need(on_months > 0, "--transit-days", "two transits take the whole deployment")
+    cycle = dep + mnt + wu
+    share = on_months / cycle
+    return SeaSustainment(
+        on_station=on_station,
+        cycle_months=cycle,
+        on_station_months=on_months,
+        on_station_share=share,
+        ships_per_station=1 / share,
+        ships_required=_ceil(on_station / share),
+        rule_of_three=_ceil(on_station * d.rule_of_thumb_ships_per_station),
+    )
+
+
+def units_sustainable(pool: int, tour_months: float, dwell_months: float) -> int:
+    """Units a pool of ``pool`` can keep deployed without a break: floor(pool * T / (T + D))."""
+    return math.floor(pool * tour_months / (tour_months + dwell_months) + _EPS)
+
+
+def pool_multiplier(tour_months: float, dwell_months: float) -> float:
+    """Units in the pool per unit kept deployed: (T + D) / T."""
+    return (tour_months + dwell_months) / tour_months
+
+
+def as_json(model: BaseModel) -> dict[str, Any]:
+    """A result as plain JSON-ready data."""
+    return model.model_dump(mode="json")
