@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/guarantor scenario show
+	$(BIN)/guarantor assess --out $(OUT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

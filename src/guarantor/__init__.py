@@ -5,11 +5,34 @@ thin shells around them (CLI, web app, report, sweeps). Data flows one way: scen
 store -> validated :class:`~guarantor.model.Scenario` -> models -> results.
 """
 
+from __future__ import annotations
+
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guarantor.assessment import Assessment
+    from guarantor.model import Scenario
 
 try:
     __version__ = version("guarantor")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "assess"]
+
+
+def assess(scenario: Scenario | str | Path, seed: int = 0, **options: Any) -> Assessment:
+    """Assess a scenario (a :class:`~guarantor.model.Scenario`, a bundled name or a path).
+
+    The same result object ``guarantor assess`` writes as assessment.json; see
+    :func:`guarantor.assessment.assess`. Imported lazily so that ``import guarantor`` stays fast.
+    """
+    from guarantor.assessment import AssessOptions
+    from guarantor.assessment import assess as _assess
+    from guarantor.model import Scenario
+    from guarantor.scenarios import load_scenario
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(str(scenario))
+    return _assess(sc, seed=seed, options=AssessOptions(**options))

@@ -6,6 +6,12 @@ import typer
 
 from guarantor import __version__
 from guarantor.cli import data, scenario
+from guarantor.cli import pledges, store
+from guarantor.cli import sourcing
+from guarantor.cli import serve, users
+from guarantor.cli import deterrence, ground
+from guarantor.cli import raid
+from guarantor.cli import assess as assess_cli
 from guarantor.cli.common import GuardedGroup, console
 
 app = typer.Typer(
@@ -15,8 +21,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("assess")(assess_cli.assess_cmd)
+app.command("compare")(assess_cli.compare_cmd)
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(data.app, name="data")
+app.add_typer(ground.app, name="ground")
+app.command("deter")(deterrence.deter)
+app.add_typer(pledges.app, name="pledges")
+app.add_typer(store.app, name="store")
+app.command("sustain")(sourcing.sustain)
+app.command("source")(sourcing.source_cmd)
+app.add_typer(users.app, name="users")
+app.command("serve")(serve.serve)
+app.add_typer(raid.app, name="raid")
+app.command("campaign")(raid.campaign)
 
 
 def _version(value: bool) -> None:

@@ -104,13 +104,13 @@ def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
         )
     for s in sites:
         x, y = frame.xy(s.lat, s.lon)
-        shape = (
+        marker = (
             f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="#c62828"/>'
             if s.kind == "base"
             else f'<circle cx="{x}" cy="{y}" r="7" fill="#6a1b9a"/>'
         )
         label = f"{s.name} ({', '.join(s.nations)}; {s.personnel:,})"
-        body.append(f"<g><title>{escape(label)}</title>{shape}</g>")
+        body.append(f"<g><title>{escape(label)}</title>{marker}</g>")
         body.append(
             f'<text x="{x + 9}" y="{y + 4}" font-size="12" fill="#222">{escape(s.name)}</text>'
         )
@@ -128,7 +128,9 @@ def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
 def contributors_map(personnel: dict[str, int], names: dict[str, str]) -> str:
     """Contributing states' capitals in Europe, sized by personnel pledged, and Ukraine."""
     frame = Frame(lat_min=34.0, lat_max=66.0, lon_min=-12.0, lon_max=44.0)
-    body = [f'<path d="{_outline_path(frame)}" fill="#ffe9a8" stroke="#2b4a7a" stroke-width="1.5"/>']
+    body = [
+        f'<path d="{_outline_path(frame)}" fill="#ffe9a8" stroke="#2b4a7a" stroke-width="1.5"/>'
+    ]
     caps = capitals()
     off_map: list[str] = []
     biggest = max(personnel.values(), default=1) or 1
