@@ -26,7 +26,19 @@ SECTION_IDS = (
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
-    return {"title": {"text": title}, "margin": {"l": 60, "r": 20, "t": 50, "b": 60}, **extra}
+    """A chart layout; axes grow their margins to fit their labels."""
+    layout: dict[str, Any] = {
+        "title": {"text": title},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
 
 
 def summary_section(a: dict[str, Any]) -> Section:
