@@ -1,0 +1,68 @@
+"""Speed of the raid model and the campaign (plain script).
+
+Run: ``.venv/bin/python benchmarks/bench_raid.py`` (add ``--quick`` for a smaller run).
+Targets (issue 3): 100,000 trials of the 6-7 September 2025 raid in at most 1 s on one core;
+a raid ten times larger at most twice that; a 365-day campaign with 10,000 trials in at most
+10 s. Times are CPU seconds of this process (best of three), so other load on the machine
+inflates them less than wall time would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+from datetime import date
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from guarantor.airdefence.campaign import fit_tempo, run_campaign
+from guarantor.airdefence.defence import build_defence
+from guarantor.airdefence.history import load_reports
+from guarantor.airdefence.raid import simulate_raid
+from guarantor.scenarios import load_scenario
+
+RAID = {"Shahed-136/131": 810, "Iskander-K": 9, "Iskander-M/KN-23": 4}
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Best CPU time of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        times.append(time.process_time() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="1/10 of the trials")
+    args = ap.parse_args()
+    scale = 10 if args.quick else 1
+    sc = load_scenario("mnf-u-2026-01")
+    d = build_defence(sc)
+    runs = 100_000 // scale
+    simulate_raid(d, RAID, 1000, 0)  # warm caches
+    t1 = best_of(lambda: simulate_raid(d, RAID, runs, 1))
+    big = {k: 10 * v for k, v in RAID.items()}
+    t10 = best_of(lambda: simulate_raid(d, big, runs, 1))
+    r800 = {"Shahed-136/131": 800}
+    r8000 = {"Shahed-136/131": 8000}
+    t800 = best_of(lambda: simulate_raid(d, r800, 10_000, 1))
+    t8000 = best_of(lambda: simulate_raid(d, r8000, 10_000, 1))
+    print(f"raid 2025-09-07 (823 weapons), {runs:,} trials: {t1:.2f} s")
+    print(f"raid x10 (8,230 weapons), {runs:,} trials: {t10:.2f} s (ratio {t10 / t1:.2f})")
+    print(f"800 drones, 10,000 trials: {t800:.3f} s; 8,000 drones: {t8000:.3f} s")
+    tempo = fit_tempo(load_reports(), date(2025, 6, 30), 365, sc.threat.tempo)
+    trials = 10_000 // scale
+    tn = best_of(lambda: run_campaign(d.national(), 365, trials, 1, tempo=tempo), repeat=1)
+    print(f"campaign 365 days, {trials:,} trials, national: {tn:.2f} s")
+    tz = best_of(lambda: run_campaign(d, 365, trials // 10, 1, tempo=tempo), repeat=1)
+    print(f"campaign 365 days, {trials // 10:,} trials, by zone: {tz:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

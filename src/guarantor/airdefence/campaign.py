@@ -1,0 +1,389 @@
+"""Campaign: raids night after night, interceptor stocks run down and are resupplied.
+
+Stocks follow container semantics (level, put, get, capacity), one container per trial,
+layer and zone. A layer whose stock is empty engages nothing, so the defence weakens as
+stocks run dry. Raids are either an explicit list (one per night, ``None`` for a quiet
+night) or drawn from a tempo: a raid on a night with probability p, drones and missiles
+negative-binomial around their means, the mix of models as in the reports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from guarantor.airdefence.defence import Defence
+from guarantor.airdefence.history import ReportRow
+from guarantor.airdefence.layers import FloatArray
+from guarantor.airdefence.raid import (
+    EffectivenessModel,
+    IntArray,
+    NightVariation,
+    Seed,
+    engage_blocks,
+    generator,
+)
+from guarantor.airdefence.threats import Threat, ThreatCatalogue, load_threats
+from guarantor.errors import InputError, Problem
+from guarantor.model import Raid, Tempo
+
+
+class Stock:
+    """Interceptor stocks per trial, layer and zone: a vectorised container.
+
+    ``level`` never exceeds ``capacity``; ``get`` takes what is there (never below zero) and
+    returns what it took; ``put`` adds up to capacity and returns what it stored.
+    """
+
+    def __init__(self, level: FloatArray, capacity: FloatArray) -> None:
+        self.capacity = np.asarray(capacity, dtype=np.float64)
+        self.level = np.minimum(np.asarray(level, dtype=np.float64), self.capacity)
+
+    def put(self, amount: FloatArray) -> FloatArray:
+        """Add up to capacity; the amount stored."""
+        before = self.level
+        self.level = np.minimum(self.level + amount, self.capacity)
+        return np.asarray(self.level - before, dtype=np.float64)
+
+    def get(self, amount: FloatArray) -> FloatArray:
+        """Take up to what is there; the amount taken."""
+        taken = np.minimum(amount, self.level)
+        self.level = self.level - taken
+        return np.asarray(taken, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class TempoFit:
+    """Raid tempo: nightly raid probability, sizes (negative binomial) and model mix."""
+
+    raid_probability: float
+    mean_drones: float
+    mean_missiles: float
+    drone_dispersion: float  # negative-binomial shape k: variance = m + m^2 / k
+    missile_dispersion: float
+    drone_mix: Mapping[str, float]
+    missile_mix: Mapping[str, float]
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready record."""
+        return {
+            "raid_probability": self.raid_probability,
+            "mean_drones": self.mean_drones,
+            "mean_missiles": self.mean_missiles,
+            "drone_dispersion": self.drone_dispersion,
+            "missile_dispersion": self.missile_dispersion,
+            "drone_mix": dict(self.drone_mix),
+            "missile_mix": dict(self.missile_mix),
+            "source": self.source,
+        }
+
+
+def _nb_shape(values: Sequence[float]) -> float:
+    m = float(np.mean(values)) if values else 0.0
+    v = float(np.var(values)) if values else 0.0
+    return m * m / (v - m) if v > m and m > 0 else 1e6
+
+
+def fit_tempo(
+    reports: Sequence[ReportRow], until: date, window_days: int, tempo: Tempo | None = None
+) -> TempoFit:
+    """Tempo from the reports in the window to ``until``; a scenario ``tempo`` sets the means."""
+    since = until - timedelta(days=window_days)
+    rows = [r for r in reports if since < r.day <= until]
+    if not rows:
+        raise InputError([Problem(where="tempo", reason=f"no reports in the window to {until}")])
+    drones: Counter[date] = Counter()
+    missiles: Counter[date] = Counter()
+    dmix: Counter[str] = Counter()
+    mmix: Counter[str] = Counter()
+    for r in rows:
+        if r.engagement == "drone":
+            drones[r.day] += r.launched
+            dmix[r.model] += r.launched
+        else:
+            missiles[r.day] += r.launched
+            mmix[r.model] += r.launched
+    nights = sorted(set(drones) | set(missiles))
+    d = [float(drones[n]) for n in nights]
+    m = [float(missiles[n]) for n in nights]
+    total_d, total_m = sum(dmix.values()), sum(mmix.values())
+    fit = TempoFit(
+        raid_probability=len(nights) / window_days,
+        mean_drones=float(np.mean(d)),
+        mean_missiles=float(np.mean(m)),
+        drone_dispersion=_nb_shape(d),
+        missile_dispersion=_nb_shape(m),
+        drone_mix={k: v / total_d for k, v in dmix.items()} if total_d else {},
+        missile_mix={k: v / total_m for k, v in mmix.items()} if total_m else {},
+        source=f"national reports {since + timedelta(days=1)} to {until}",
+    )
+    if tempo is None:
+        return fit
+    return TempoFit(
+        raid_probability=tempo.raid_probability,
+        mean_drones=tempo.mean_drones,
+        mean_missiles=tempo.mean_missiles,
+        drone_dispersion=fit.drone_dispersion,
+        missile_dispersion=fit.missile_dispersion,
+        drone_mix=fit.drone_mix,
+        missile_mix=fit.missile_mix,
+        source=f"scenario tempo ({tempo.provenance.source}); dispersion and mix from {fit.source}",
+    )
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """Summaries over trials, by night, of a campaign (tidy arrays)."""
+
+    days: int
+    trials: int
+    seed: int | None
+    layers: tuple[str, ...]
+    interceptor_types: tuple[str, ...]
+    leakers_mean: FloatArray  # (days,)
+    leakers_p95: FloatArray  # (days,)
+    launched_mean: FloatArray  # (days,)
+    neutralized_share_mean: FloatArray  # (days,)
+    stock_mean: FloatArray  # (days, layers): national stock after the night's resupply
+    defender_cost_cum_mean: FloatArray  # (days,)
+    attacker_cost_cum_mean: FloatArray  # (days,)
+    dry_day: IntArray  # (trials, layers): first night a zone holding the layer ran dry; -1 never
+
+    def runout(self) -> dict[str, dict[str, float | None]]:
+        """By interceptor type: share of trials that run dry, and quantiles of the day."""
+        out: dict[str, dict[str, float | None]] = {}
+        for i, layer in enumerate(self.layers):
+            if layer not in self.interceptor_types:
+                continue
+            d = self.dry_day[:, i]
+            hit = d[d >= 0]
+            share = float(hit.size / d.size)
+
+            def q(p: float, hit: IntArray = hit, share: float = share) -> float | None:
+                # Quantile over all trials (never = beyond the horizon).
+                if share < p:
+                    return None
+                return float(np.quantile(hit, min(1.0, p / share))) + 1
+
+            out[layer] = {
+                "share_run_out": share,
+                "day_p05": q(0.05),
+                "day_p50": q(0.5),
+                "day_p95": q(0.95),
+            }
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``campaign --json`` document."""
+        return {
+            "days": self.days,
+            "trials": self.trials,
+            "seed": self.seed,
+            "runout": self.runout(),
+            "daily": [
+                {
+                    "day": d + 1,
+                    "launched_mean": float(self.launched_mean[d]),
+                    "leakers_mean": float(self.leakers_mean[d]),
+                    "leakers_p95": float(self.leakers_p95[d]),
+                    "neutralized_share_mean": float(self.neutralized_share_mean[d]),
+                    "defender_cost_cum_usd_mean": float(self.defender_cost_cum_mean[d]),
+                    "attacker_cost_cum_usd_mean": float(self.attacker_cost_cum_mean[d]),
+                    "stock_mean": {
+                        layer: float(self.stock_mean[d, i])
+                        for i, layer in enumerate(self.layers)
+                        if layer in self.interceptor_types
+                    },
+                }
+                for d in range(self.days)
+            ],
+            "totals": {
+                "leakers_mean": float(self.leakers_mean.sum()),
+                "defender_cost_usd_mean": float(self.defender_cost_cum_mean[-1]),
+                "attacker_cost_usd_mean": float(self.attacker_cost_cum_mean[-1]),
+            },
+        }
+
+
+def mix_threats(tempo: TempoFit, catalogue: ThreatCatalogue) -> list[Threat]:
+    """One composite threat per engagement class in the tempo's mix (cost-weighted).
+
+    A campaign needs totals, not models: pooling the mix by class keeps a night's cost
+    independent of how many models the reports name.
+    """
+    out: list[Threat] = []
+    for mix in (tempo.drone_mix, tempo.missile_mix):
+        by_class: dict[str, list[tuple[Threat, float]]] = {}
+        for name, share in mix.items():
+            t = catalogue[name]
+            by_class.setdefault(t.engagement, []).append((t, share))
+        for e, items in by_class.items():
+            w = sum(x for _, x in items)
+            top = max(items, key=lambda it: it[1])[0]
+            out.append(
+                replace(
+                    top,
+                    model=f"{e} mix",
+                    unit_cost_usd=sum(t.unit_cost_usd * x for t, x in items) / w,
+                    decoy_share=sum(t.decoy_share * x for t, x in items) / w,
+                    decoy_cost_usd=max(t.decoy_cost_usd for t, _ in items),
+                )
+            )
+    return out
+
+
+def _mix_shares(tempo: TempoFit, threats: list[Threat], catalogue: ThreatCatalogue) -> list[float]:
+    shares: dict[str, float] = {}
+    for mix in (tempo.drone_mix, tempo.missile_mix):
+        for name, share in mix.items():
+            e = catalogue[name].engagement
+            shares[e] = shares.get(e, 0.0) + share
+    return [shares[t.engagement] for t in threats]
+
+
+def _tempo_counts(
+    rng: np.random.Generator,
+    tempo: TempoFit,
+    threats: list[Threat],
+    shares: list[float],
+    trials: int,
+) -> list[IntArray]:
+    raid = rng.random(trials) < tempo.raid_probability
+
+    def nb(mean: float, k: float) -> IntArray:
+        if mean <= 0:
+            return np.zeros(trials, dtype=np.int64)
+        lam = rng.gamma(k, mean / k, trials) if k < 1e5 else np.full(trials, mean)
+        return np.asarray(rng.poisson(lam) * raid, dtype=np.int64)
+
+    drones = nb(tempo.mean_drones, tempo.drone_dispersion)
+    missiles = nb(tempo.mean_missiles, tempo.missile_dispersion)
+    out: list[IntArray] = []
+    for is_drone in (True, False):
+        idx = [j for j, t in enumerate(threats) if (t.engagement == "drone") == is_drone]
+        if not idx:
+            continue
+        total = drones if is_drone else missiles
+        p = np.array([shares[j] for j in idx])
+        split = rng.multinomial(total, p / p.sum()) if len(idx) > 1 else total[:, None]
+        out.extend(split[:, k].astype(np.int64) for k in range(len(idx)))
+    return out
+
+
+def run_campaign(
+    defence: Defence,
+    days: int,
+    trials: int,
+    seed: Seed,
+    raids: Sequence[Raid | None] | None = None,
+    tempo: TempoFit | None = None,
+    effectiveness: EffectivenessModel | None = None,
+    catalogue: ThreatCatalogue | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CampaignResult:
+    """Run ``days`` nights: explicit ``raids`` (cycled) or raids drawn from ``tempo``.
+
+    Pass ``defence.national()`` for the faster national view (no local saturation).
+    """
+    if days < 1 or trials < 1:
+        raise InputError([Problem(where="campaign", reason="days and trials must be positive")])
+    if (raids is None) == (tempo is None):
+        raise InputError([Problem(where="campaign", reason="give either raids or a tempo")])
+    catalogue = catalogue or load_threats()
+    rng = generator(seed)
+    params = defence.params
+    nl = len(params.layers)
+    shares: list[float] = []
+    if raids is not None:
+        models = sorted({m for r in raids if r is not None for m in r.weapons})
+        if not models:
+            raise InputError([Problem(where="campaign", reason="no weapons in the raids")])
+        threats = catalogue.resolve(models)
+    else:
+        assert tempo is not None
+        threats = mix_threats(tempo, catalogue)
+        shares = _mix_shares(tempo, threats, catalogue)
+        # Drone threats first, then missiles: the order _tempo_counts fills.
+        order = sorted(range(len(threats)), key=lambda j: threats[j].engagement != "drone")
+        threats = [threats[j] for j in order]
+        shares = [shares[j] for j in order]
+    limited = np.array([s.magazine_per_unit is not None for s in params.layers])
+    initial = np.where(limited[:, None], defence.magazine, 0.0)
+    capacity = np.maximum(initial * params.stock_capacity_factor, defence.resupply_per_day * 30)
+    stock = Stock(np.broadcast_to(initial, (trials, *initial.shape)), capacity)
+    has_units = (defence.units > 0) & limited[:, None]
+    model = effectiveness or NightVariation(params.night_logit_sd)
+    # Expected cost per weapon launched (decoys at their own cost): campaigns report means.
+    unit_cost = np.array(
+        [(1 - t.decoy_share) * t.unit_cost_usd + t.decoy_share * t.decoy_cost_usd for t in threats]
+    )
+    leak_mean = np.zeros(days)
+    leak_p95 = np.zeros(days)
+    launched_mean = np.zeros(days)
+    share_mean = np.zeros(days)
+    stock_mean = np.zeros((days, nl))
+    dcost = np.zeros(days)
+    acost = np.zeros(days)
+    dry = np.full((trials, nl), -1, dtype=np.int64)
+    cum_d = np.zeros(trials)
+    cum_a = np.zeros(trials)
+    delivered = np.zeros_like(defence.resupply_per_day)
+    for day in range(days):
+        if raids is not None:
+            r = raids[day % len(raids)]
+            w = {} if r is None else r.weapons
+            counts = [np.full(trials, w.get(m, 0), dtype=np.int64) for m in models]
+        else:
+            assert tempo is not None
+            counts = _tempo_counts(rng, tempo, threats, shares, trials)
+        total = np.sum(counts, axis=0)
+        if total.any():
+            by_class: dict[str, IntArray] = {}
+            for t, c in zip(threats, counts, strict=True):
+                by_class[t.engagement] = by_class.get(t.engagement, 0) + c
+            shifts = model.logit_shifts(rng, trials, defence, by_class)
+            mag = np.where(limited[None, :, None], stock.level, np.inf)
+            out = engage_blocks(rng, defence, threats, counts, shifts, mag)
+            with np.errstate(invalid="ignore"):
+                spent = np.where(limited[None, :, None], mag - out.magazine, 0.0)
+            stock.get(spent)
+            attacker = out.launched @ unit_cost
+            leaked = out.leaked.sum(axis=1)
+            cum_d += out.defender_cost
+            cum_a += attacker
+            leak_mean[day] = leaked.mean()
+            leak_p95[day] = np.quantile(leaked, 0.95)
+            launched_mean[day] = total.mean()
+            share_mean[day] = float(((total - leaked) / np.maximum(total, 1)).mean())
+        dry_now = ((stock.level < 1) & has_units[None]).any(axis=2)
+        dry[(dry < 0) & dry_now] = day
+        due = np.floor(defence.resupply_per_day * (day + 1)) - delivered
+        delivered += due
+        stock.put(np.broadcast_to(due, stock.level.shape))
+        stock_mean[day] = stock.level.sum(axis=2).mean(axis=0)
+        dcost[day] = cum_d.mean()
+        acost[day] = cum_a.mean()
+        if progress is not None:
+            progress(day + 1, days)
+    return CampaignResult(
+        days=days,
+        trials=trials,
+        seed=seed if isinstance(seed, int) else None,
+        layers=tuple(s.layer.value for s in params.layers),
+        interceptor_types=tuple(
+            s.layer.value for s in params.layers if s.magazine_per_unit is not None
+        ),
+        leakers_mean=leak_mean,
+        leakers_p95=leak_p95,
+        launched_mean=launched_mean,
+        neutralized_share_mean=share_mean,
+        stock_mean=stock_mean,
+        defender_cost_cum_mean=dcost,
+        attacker_cost_cum_mean=acost,
+        dry_day=dry,
+    )
