@@ -22,7 +22,7 @@ Objectives, in order (each stage keeps the previous optimum as a constraint)
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from highspy import _core as hs
@@ -39,25 +39,6 @@ _STATUS = {
 }
 _MILLION = 1e6
 _DUAL_SLACK = 1e-5
-
-
-@dataclass
-class _Rows:
-    """Rows collected in CSR form."""
-
-    lower: list[float] = field(default_factory=list)
-    upper: list[float] = field(default_factory=list)
-    start: list[int] = field(default_factory=lambda: [0])
-    index: list[int] = field(default_factory=list)
-    value: list[float] = field(default_factory=list)
-
-    def add(self, cols: list[int], vals: list[float], lo: float, hi: float) -> int:
-        self.index += cols
-        self.value += vals
-        self.start.append(len(self.index))
-        self.lower.append(lo)
-        self.upper.append(hi)
-        return len(self.lower) - 1
 
 
 @dataclass
@@ -96,78 +77,192 @@ class Solution:
     solve_seconds: float
 
 
-def build_lp(data: SourcingData, must_fill: bool) -> tuple[hs.HighsLp, Layout, np.ndarray]:
-    """The model as a HiGHS LP with integrality, its layout, and the stage-1 weights."""
-    pairs = data.pairs
-    n_x, n_r = len(pairs), len(data.requirements)
-    nations = data.nations
-    n_idx = {code: i for i, code in enumerate(nations)}
-    states = [c for c in nations if c in data.gdp_share]
-    f0 = n_x
-    c0 = f0 + n_r
-    s = c0 + len(nations)
+@dataclass
+class Groups:
+    """Interchangeable pledges merged into one column set.
+
+    Pledges of one nation and capability with the same unit cost, rotation pool and the same
+    eligible requirements (with the same factors) are indistinguishable to the model; merging
+    them removes symmetric solutions that the branch and bound would otherwise enumerate.
+    """
+
+    members: list[list[int]]
+    available: np.ndarray
+    pair_group: np.ndarray
+    pair_req: np.ndarray
+    pair_factor: np.ndarray
+    pair_nation: np.ndarray
+    pair_cost: np.ndarray
+    pair_pers: np.ndarray
+
+
+def group_pledges(data: SourcingData) -> Groups:
+    """Merge interchangeable pledges; columns are (group, requirement) pairs."""
+    by_pledge: dict[int, list[tuple[int, float]]] = {}
+    for pr in data.pairs:
+        by_pledge.setdefault(pr.pledge, []).append((pr.requirement, pr.factor))
+    n_idx = {code: i for i, code in enumerate(data.nations)}
+    index: dict[tuple[object, ...], int] = {}
+    members: list[list[int]] = []
+    available: list[int] = []
+    keys: list[tuple[object, ...]] = []
+    for i in sorted(by_pledge):
+        pd = data.pledges[i]
+        key = (
+            pd.pledge.nation,
+            pd.capability.id,
+            pd.unit_cost_usd,
+            pd.pool_multiplier,
+            tuple(by_pledge[i]),
+        )
+        g = index.get(key)
+        if g is None:
+            g = index[key] = len(members)
+            members.append([])
+            available.append(0)
+            keys.append(key)
+        members[g].append(i)
+        available[g] += pd.available
+    cols = [
+        (g, j, f, n_idx[str(key[0])], data.pledges[members[g][0]])
+        for g, key in enumerate(keys)
+        for j, f in by_pledge[members[g][0]]
+    ]
+    return Groups(
+        members=members,
+        available=np.array(available, dtype=float),
+        pair_group=np.array([c[0] for c in cols], dtype=np.int64),
+        pair_req=np.array([c[1] for c in cols], dtype=np.int64),
+        pair_factor=np.array([c[2] for c in cols], dtype=float),
+        pair_nation=np.array([c[3] for c in cols], dtype=np.int64),
+        pair_cost=np.array([c[4].unit_cost_usd / _MILLION for c in cols], dtype=float),
+        pair_pers=np.array([float(c[4].capability.personnel) for c in cols], dtype=float),
+    )
+
+
+def split_back(data: SourcingData, groups: Groups, xg: np.ndarray) -> np.ndarray:
+    """Units per original (pledge, requirement) pair: each group's units go to its pledges in
+    pledge order, filling one before the next (deterministic)."""
+    pair_of = {(pr.pledge, pr.requirement): k for k, pr in enumerate(data.pairs)}
+    x = np.zeros(len(data.pairs))
+    left = {i: data.pledges[i].available for m in groups.members for i in m}
+    for c in np.nonzero(xg > 0.5)[0]:
+        q = int(xg[c])
+        j = int(groups.pair_req[c])
+        for i in groups.members[int(groups.pair_group[c])]:
+            take = min(q, left[i])
+            if take > 0:
+                x[pair_of[(i, j)]] += take
+                left[i] -= take
+                q -= take
+            if q == 0:
+                break
+    return x
+
+
+def build_lp(
+    data: SourcingData, must_fill: bool, groups: Groups | None = None
+) -> tuple[hs.HighsLp, Layout, np.ndarray]:
+    """The model over merged pledges as a HiGHS LP with integrality, its layout, and the
+    stage-1 weights; assembled as a column-wise sparse matrix from NumPy arrays."""
+    gr = groups if groups is not None else group_pledges(data)
+    n_x, n_r, n_n = len(gr.pair_group), len(data.requirements), len(data.nations)
+    n_g = len(gr.members)
+    n_idx = {code: i for i, code in enumerate(data.nations)}
+    states = [c for c in data.nations if c in data.gdp_share]
+    n_s = len(states)
+    f0, c0 = n_x, n_x + n_r
+    s = c0 + n_n
     d0 = s + 1
-    n_cols = d0 + len(states)
+    n_cols = d0 + n_s
     inf = hs.kHighsInf
+    demand = np.array([r.quantity for r in data.requirements], dtype=float)
     lower = np.zeros(n_cols)
     upper = np.full(n_cols, inf)
-    for k, pr in enumerate(pairs):
-        upper[k] = data.pledges[pr.pledge].available
-    must = set(data.must_fill) if must_fill else set()
-    for j, r in enumerate(data.requirements):
-        upper[f0 + j] = r.quantity
-        if j in must:
-            lower[f0 + j] = r.quantity
-    rows = _Rows()
-    by_pledge: dict[int, list[int]] = {}
-    by_req: dict[int, list[int]] = {}
-    by_nation: dict[int, list[int]] = {}
-    for k, pr in enumerate(pairs):
-        by_pledge.setdefault(pr.pledge, []).append(k)
-        by_req.setdefault(pr.requirement, []).append(k)
-        by_nation.setdefault(n_idx[data.pledges[pr.pledge].pledge.nation], []).append(k)
-    for i, ks in sorted(by_pledge.items()):
-        rows.add(ks, [1.0] * len(ks), -inf, float(data.pledges[i].available))
-    supply_rows = []
-    for j in range(n_r):
-        ks = by_req.get(j, [])
-        vals = [-pairs[k].factor for k in ks]
-        supply_rows.append(rows.add([f0 + j, *ks], [1.0, *vals], -inf, 0.0))
-    for code, cap in data.max_personnel.items():
-        if code not in n_idx:
-            continue
-        ks = by_nation.get(n_idx[code], [])
-        if ks:
-            pers = [float(data.pledges[pairs[k].pledge].capability.personnel) for k in ks]
-            rows.add(ks, pers, -inf, float(cap))
-    for n, _code in enumerate(nations):
-        ks = by_nation.get(n, [])
-        costs = [-data.pledges[pairs[k].pledge].unit_cost_usd / _MILLION for k in ks]
-        rows.add([c0 + n, *ks], [1.0, *costs], 0.0, 0.0)
-    rows.add([s] + [c0 + n_idx[c] for c in states], [1.0] + [-1.0] * len(states), 0.0, 0.0)
-    for m, code in enumerate(states):
-        g = data.gdp_share[code]
-        rows.add([d0 + m, c0 + n_idx[code], s], [1.0, -1.0, g], 0.0, inf)
-        rows.add([d0 + m, c0 + n_idx[code], s], [1.0, 1.0, -g], 0.0, inf)
+    upper[:n_x] = gr.available[gr.pair_group]
+    upper[f0 : f0 + n_r] = demand
+    if must_fill and data.must_fill:
+        lower[f0 + np.array(data.must_fill)] = demand[data.must_fill]
+    # Rows: groups, supply, national maxima, nation cost, state total, fairness (2 per state).
+    capped = [
+        (n_idx[code], float(cap))
+        for code, cap in data.max_personnel.items()
+        if code in n_idx and np.any(gr.pair_nation == n_idx[code])
+    ]
+    r_sup = n_g
+    r_max = r_sup + n_r
+    r_cost = r_max + len(capped)
+    r_tot = r_cost + n_n
+    r_fair = r_tot + 1
+    n_rows = r_fair + 2 * n_s
+    row_lo = np.concatenate(
+        [
+            np.full(n_g + n_r + len(capped), -inf),
+            np.zeros(n_n + 1 + 2 * n_s),
+        ]
+    )
+    row_hi = np.concatenate(
+        [
+            gr.available,
+            np.zeros(n_r),
+            np.array([c for _, c in capped]),
+            np.zeros(n_n + 1),
+            np.full(2 * n_s, inf),
+        ]
+    )
+    cap_row = np.full(n_n, -1, dtype=np.int64)
+    for m, (n, _cap) in enumerate(capped):
+        cap_row[n] = r_max + m
+    xs = np.arange(n_x)
+    rr: list[np.ndarray] = [gr.pair_group, r_sup + gr.pair_req, r_cost + gr.pair_nation]
+    cc: list[np.ndarray] = [xs, xs, xs]
+    vv: list[np.ndarray] = [np.ones(n_x), -gr.pair_factor, -gr.pair_cost]
+    has_cap = cap_row[gr.pair_nation] >= 0
+    rr.append(cap_row[gr.pair_nation][has_cap])
+    cc.append(xs[has_cap])
+    vv.append(gr.pair_pers[has_cap])
+    rr.append(r_sup + np.arange(n_r))
+    cc.append(f0 + np.arange(n_r))
+    vv.append(np.ones(n_r))
+    rr.append(r_cost + np.arange(n_n))
+    cc.append(c0 + np.arange(n_n))
+    vv.append(np.ones(n_n))
+    st_n = np.array([n_idx[c] for c in states], dtype=np.int64)
+    g = np.array([data.gdp_share[c] for c in states], dtype=float)
+    ms = np.arange(n_s)
+    rr += [np.array([r_tot]), np.full(n_s, r_tot)]
+    cc += [np.array([s]), c0 + st_n]
+    vv += [np.ones(1), -np.ones(n_s)]
+    for sign, base in ((1.0, r_fair), (-1.0, r_fair + n_s)):
+        rr += [base + ms, base + ms, base + ms]
+        cc += [d0 + ms, c0 + st_n, np.full(n_s, s)]
+        vv += [np.ones(n_s), -sign * np.ones(n_s), sign * g]
+    rows = np.concatenate(rr)
+    cols = np.concatenate(cc)
+    vals = np.concatenate(vv)
+    order = np.lexsort((rows, cols))
+    start = np.zeros(n_cols + 1, dtype=np.int32)
+    np.cumsum(np.bincount(cols, minlength=n_cols), out=start[1:])
     weights = np.zeros(n_cols)
-    for j, w in enumerate(data.weights):
-        weights[f0 + j] = w
+    weights[f0 : f0 + n_r] = data.weights
     lp = hs.HighsLp()
     lp.num_col_ = n_cols
-    lp.num_row_ = len(rows.lower)
+    lp.num_row_ = n_rows
     lp.col_cost_ = -weights
     lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = np.array(rows.lower)
-    lp.row_upper_ = np.array(rows.upper)
-    lp.a_matrix_.format_ = hs.MatrixFormat.kRowwise
+    lp.row_lower_ = row_lo
+    lp.row_upper_ = row_hi
+    lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = len(rows.lower)
-    lp.a_matrix_.start_ = np.array(rows.start, dtype=np.int32)
-    lp.a_matrix_.index_ = np.array(rows.index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.array(rows.value)
-    integrality = [hs.HighsVarType.kInteger] * n_x + [hs.HighsVarType.kContinuous] * (n_cols - n_x)
-    lp.integrality_ = integrality
+    lp.a_matrix_.num_row_ = n_rows
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = rows[order].astype(np.int32)
+    lp.a_matrix_.value_ = vals[order]
+    lp.integrality_ = [hs.HighsVarType.kInteger] * n_x + [hs.HighsVarType.kContinuous] * (
+        n_cols - n_x
+    )
+    supply_rows = list(range(r_sup, r_sup + n_r))
     layout = Layout(n_x, f0, c0, s, d0, n_cols, states, supply_rows)
     return lp, layout, weights
 
@@ -186,8 +281,9 @@ def _highs(time_limit_s: float, gap: float) -> hs._Highs:
 def _run(
     h: hs._Highs, name: str, stages: list[StageOutcome], time_limit_s: float
 ) -> tuple[str, np.ndarray | None]:
-    # HiGHS measures its time limit on a clock that runs on across solves of one instance.
-    h.setOptionValue("time_limit", float(h.getRunTime() + time_limit_s))
+    # The MIP solver measures its time limit from the start of each run, so each stage gets
+    # the full limit (adding the run time so far let a later stage overrun it).
+    h.setOptionValue("time_limit", float(time_limit_s))
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
@@ -234,7 +330,8 @@ def solve(
     Stage 1 runs to relative gap ``gap``; stages 2 and 3 to ``later_gap`` (proving a cost
     optimum among the many near-symmetric assignments of equal coverage is what takes time).
     """
-    lp, layout, _weights = build_lp(data, must_fill)
+    groups = group_pledges(data)
+    lp, layout, _weights = build_lp(data, must_fill, groups)
     stages: list[StageOutcome] = []
     n_r = len(data.requirements)
     h = _highs(time_limit_s, gap)
@@ -273,10 +370,8 @@ def solve(
             values = last if last is not None else values
     if values is None:
         values = np.zeros(layout.n_cols)
-    x = np.rint(values[: layout.n_x])
-    supply = np.zeros(n_r)
-    for k, pr in enumerate(data.pairs):
-        supply[pr.requirement] += pr.factor * x[k]
+    x = split_back(data, groups, np.rint(values[: layout.n_x]))
+    supply = np.bincount(groups.pair_req, groups.pair_factor * np.rint(values[: layout.n_x]), n_r)
     filled = np.minimum(supply, [r.quantity for r in data.requirements])
     return Solution(
         status=status,

@@ -208,14 +208,43 @@ def build_data(
         fillers.setdefault(cls, []).append((cap_id, factor))
     pairs: list[Pair] = []
     blocked: dict[int, list[tuple[int, list[BlockReason]]]] = {}
+    # A quick test of each pair without lifts; only a pair it may block is looked at in full.
+    us_ok = scenario.us_role in defaults.conditions.us_backstop_roles
+    day = scenario.parliamentary_approval_day
+    quick = [
+        (
+            pd.unavailable is None,
+            frozenset(pd.pledge.caveats.zones),
+            frozenset(r.value for r in pd.pledge.caveats.excluded_roles),
+            Role.COMBAT in pd.pledge.caveats.excluded_roles,
+            (us_ok or Condition.US_BACKSTOP not in pd.pledge.caveats.conditions)
+            and (scenario.ceasefire or Condition.CEASEFIRE not in pd.pledge.caveats.conditions),
+            day if Condition.PARLIAMENTARY_APPROVAL in pd.pledge.caveats.conditions else 0,
+            pd.pledge.readiness_days,
+        )
+        for pd in pledges
+    ]
     for j, r in enumerate(reqs):
         candidates = sorted(
             (i, factor)
             for cap_id, factor in fillers.get(r.capability_class, [])
             for i in by_capability.get(cap_id, [])
         )
+        role, start = r.mission_set.value, r.phase_start_day
         for i, factor in candidates:
             pd = pledges[i]
+            avail, zones, excl, no_combat, cond_ok, approved, ready = quick[i]
+            if (
+                avail
+                and r.zone in zones
+                and role not in excl
+                and not (r.combat and no_combat)
+                and cond_ok
+                and approved <= start
+                and ready <= start
+            ):
+                pairs.append(Pair(i, j, factor * pd.time_share))
+                continue
             reasons = block_reasons(pd, r, scenario, lifts, defaults)
             if reasons:
                 blocked.setdefault(j, []).append((i, reasons))

@@ -68,7 +68,9 @@ def source(
     return result.model_copy(update={"report_seconds": report_s})
 
 
-def _blockers(data: SourcingData, j: int, used: np.ndarray, at_max: set[str]) -> list[Blocker]:
+def _blockers(
+    data: SourcingData, j: int, used: np.ndarray, at_max: set[str], by_req: dict[int, list[int]]
+) -> list[Blocker]:
     out: list[Blocker] = []
     for i, reasons in data.blocked.get(j, []):
         pd = data.pledges[i]
@@ -80,9 +82,8 @@ def _blockers(data: SourcingData, j: int, used: np.ndarray, at_max: set[str]) ->
                 reasons=reasons,
             )
         )
-    for pr in data.pairs:
-        if pr.requirement != j:
-            continue
+    for k in by_req.get(j, []):
+        pr = data.pairs[k]
         pd = data.pledges[pr.pledge]
         reasons = []
         if used[pr.pledge] >= pd.available:
@@ -133,10 +134,9 @@ def _report(
     pool: dict[str, int] = {}
     cost: dict[str, float] = {}
     units: dict[str, int] = {}
-    for k, pr in enumerate(data.pairs):
+    for k in np.nonzero(sol.x > 0.5)[0].tolist():
+        pr = data.pairs[k]
         q = int(sol.x[k])
-        if q <= 0:
-            continue
         pd = data.pledges[pr.pledge]
         used[pr.pledge] += q
         n = pd.pledge.nation
@@ -160,22 +160,22 @@ def _report(
                 cost_usd=round(c, 2),
             )
         )
+    smallest: dict[str, int] = {}
+    for pd in data.pledges:
+        n, p = pd.pledge.nation, pd.capability.personnel
+        smallest[n] = min(smallest.get(n, p), p)
     at_max = {
-        n
-        for n, cap in data.max_personnel.items()
-        if personnel.get(n, 0)
-        + min(
-            (pd.capability.personnel for pd in data.pledges if pd.pledge.nation == n),
-            default=0,
-        )
-        > cap
+        n for n, cap in data.max_personnel.items() if personnel.get(n, 0) + smallest.get(n, 0) > cap
     }
+    by_req: dict[int, list[int]] = {}
+    for k, pr in enumerate(data.pairs):
+        by_req.setdefault(pr.requirement, []).append(k)
     reqs: list[RequirementResult] = []
     for j, r in enumerate(data.requirements):
         filled = round(float(sol.filled[j]), 6)
         short = round(max(0.0, r.quantity - filled), 6)
         unit_pers = data.class_personnel.get(r.capability_class, 0)
-        blockers = _blockers(data, j, used, at_max) if short > _TOL else []
+        blockers = _blockers(data, j, used, at_max, by_req) if short > _TOL else []
         reqs.append(
             RequirementResult(
                 id=r.id,
