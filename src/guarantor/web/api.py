@@ -1,0 +1,396 @@
+"""The REST API: reference data, scenarios, pledges (versioned, audited), audit, and runs.
+
+Pledge writes are checked in the same transaction as they are made: the role (a
+nation-editor only touches its own nation's pledges, before and after the change), then the
+version (409 if stale, nothing written), then the content (422 with field paths).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from guarantor.data import load_capabilities, load_nations
+from guarantor.errors import InputError, NotFoundError, Problem
+from guarantor.model import CapabilityType, Nation, Pledge, Requirement
+from guarantor.scenarios import default_scenario_name
+from guarantor.store import Repository, Store, StoredPledge
+from guarantor.store.records import AuditEntry, StoredScenario
+from guarantor.store.runs import Run, get_run, list_runs, run_result
+from guarantor.store.users import User
+from guarantor.web.auth import current_user, planner, store_of
+from guarantor.web.cache import Listing, PledgeListings
+from guarantor.web.jobs import JobRunner
+from guarantor.web.schemas import (
+    ErrorOut,
+    Health,
+    Kind,
+    PledgeOut,
+    PledgePatch,
+    RunCreate,
+    RunOut,
+    RunResult,
+    UserOut,
+)
+from guarantor.web.summary import pledge_summary
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid token."},
+    403: {"model": ErrorOut, "description": "The role does not allow it."},
+    404: {"model": ErrorOut, "description": "No such thing."},
+}
+SCENARIO_Q = Query(
+    default=None, max_length=128, description="Stored scenario; default: the dashboard's."
+)
+
+router = APIRouter(prefix="/api")
+
+#: The bundled default scenario's name (finding it reads every scenario file: do it once).
+PREFERRED = default_scenario_name()
+
+
+@router.get("/health", response_model=Health, tags=["meta"])
+def health() -> Health:
+    """Liveness: 200 without a token."""
+    return Health()
+
+
+def _scenario(repo: Repository, name: str | None) -> str:
+    """The scenario a request means: the one named, else the default one, else the first."""
+    if name:
+        return name
+    names = repo.scenario_names()
+    if PREFERRED in names:
+        return PREFERRED
+    if not names:
+        raise NotFoundError("the store holds no scenario")
+    return names[0]
+
+
+def _listing(store: Store, listings: PledgeListings, scenario: str | None, actor: str) -> Listing:
+    """A scenario's pledge listing, rebuilt if it changed (404 if there is no such scenario)."""
+    with store.transaction(actor) as repo:
+        name = _scenario(repo, scenario)
+    listing = listings.get(store, name)
+    if listing is None:
+        raise NotFoundError(f"no scenario {name!r} in the store")
+    return listing
+
+
+def _changed(request: Request) -> None:
+    """After a committed write: drop cached listings so this server shows it at once."""
+    listings: PledgeListings = request.app.state.listings
+    listings.invalidate()
+
+
+def _pledge_out(p: StoredPledge) -> dict[str, Any]:
+    return p.to_json()
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _version(body_version: int | None, if_match: str | None) -> int:
+    """The version a write is based on, from the body or the If-Match header."""
+    header: int | None = None
+    if if_match is not None:
+        m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
+        if m is None:
+            raise InputError(
+                [Problem(where="header", path="If-Match", reason='a pledge version, e.g. "3"')]
+            )
+        header = int(m.group(1))
+    if body_version is not None and header is not None and body_version != header:
+        raise InputError(
+            [Problem(where="body", path="version", reason="differs from the If-Match header")]
+        )
+    version = body_version if body_version is not None else header
+    if version is None:
+        raise InputError(
+            [
+                Problem(
+                    where="body",
+                    path="version",
+                    reason="required: the version you read, as a field or an If-Match header",
+                )
+            ]
+        )
+    return version
+
+
+def _may_edit(user: User, nation: str) -> None:
+    if not user.may_edit_nation(nation):
+        if user.role.value == "viewer":
+            raise HTTPException(403, "viewers may not change pledges")
+        raise HTTPException(403, f"{user.name} edits {user.nation}'s pledges only, not {nation}'s")
+
+
+@router.get("/me", response_model=UserOut, responses=ERRORS, tags=["users"])
+def me(user: User = Depends(current_user)) -> UserOut:
+    """The user the token belongs to."""
+    return UserOut(name=user.name, role=user.role.value, nation=user.nation, can_plan=user.can_plan)
+
+
+@router.get("/nations", response_model=list[Nation], responses=ERRORS, tags=["reference"])
+def nations(_: User = Depends(current_user)) -> list[Nation]:
+    """Every contributor in the reference data (states with GDP, and organisations)."""
+    return list(load_nations().values())
+
+
+@router.get(
+    "/capabilities", response_model=list[CapabilityType], responses=ERRORS, tags=["reference"]
+)
+def capabilities(_: User = Depends(current_user)) -> list[CapabilityType]:
+    """The capability catalogue."""
+    return list(load_capabilities().values())
+
+
+@router.get("/scenarios", response_model=list[StoredScenario], responses=ERRORS, tags=["scenarios"])
+def scenarios(request: Request, user: User = Depends(current_user)) -> list[StoredScenario]:
+    """The stored scenarios."""
+    with store_of(request).transaction(user.name) as repo:
+        return repo.list_scenarios()
+
+
+@router.get("/scenarios/{name}", responses=ERRORS, tags=["scenarios"])
+def scenario(name: str, request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
+    """A stored scenario in full (the same structure as a scenario file)."""
+    with store_of(request).transaction(user.name) as repo:
+        return repo.export_scenario(name).model_dump(mode="json")
+
+
+@router.get("/summary", responses=ERRORS, tags=["scenarios"])
+def summary(
+    request: Request, scenario: str | None = SCENARIO_Q, user: User = Depends(current_user)
+) -> dict[str, Any]:
+    """Pledged against required units by capability class, and pledges by nation and domain."""
+    with store_of(request).transaction(user.name) as repo:
+        return pledge_summary(repo.export_scenario(_scenario(repo, scenario)))
+
+
+@router.get("/requirements", response_model=list[Requirement], responses=ERRORS, tags=["scenarios"])
+def requirements(
+    request: Request, scenario: str | None = SCENARIO_Q, user: User = Depends(current_user)
+) -> list[Requirement]:
+    """A scenario's requirements (mission slots)."""
+    with store_of(request).transaction(user.name) as repo:
+        return list(repo.export_scenario(_scenario(repo, scenario)).requirements)
+
+
+@router.get("/pledges", response_model=list[PledgeOut], responses=ERRORS, tags=["pledges"])
+async def pledges(
+    request: Request,
+    scenario: str | None = SCENARIO_Q,
+    nation: str | None = Query(default=None, max_length=16, description="Only this contributor."),
+    user: User = Depends(current_user),
+) -> Response:
+    """A scenario's pledges, each with its version.
+
+    Asynchronous for speed: the one short fingerprint query runs on the event loop, and only
+    a changed listing is rebuilt, in a thread (see :mod:`guarantor.web.cache`).
+    """
+    listings: PledgeListings = request.app.state.listings
+    store = store_of(request)
+    listing = listings.cached(store, scenario or PREFERRED)
+    if listing is None:
+        listing = await run_in_threadpool(_listing, store, listings, scenario, user.name)
+    if nation is None:
+        return Response(listing.body, media_type="application/json")
+    return JSONResponse([p for p in listing.pledges if p["nation"] == nation])
+
+
+@router.get("/pledges/{pledge_id}", response_model=PledgeOut, responses=ERRORS, tags=["pledges"])
+def pledge(
+    pledge_id: str,
+    request: Request,
+    response: Response,
+    scenario: str | None = SCENARIO_Q,
+    user: User = Depends(current_user),
+) -> dict[str, Any]:
+    """One pledge; its ETag is its version."""
+    with store_of(request).transaction(user.name) as repo:
+        stored = repo.get_pledge(_scenario(repo, scenario), pledge_id)
+    response.headers["ETag"] = _etag(stored.version)
+    return _pledge_out(stored)
+
+
+@router.post(
+    "/pledges",
+    response_model=PledgeOut,
+    status_code=201,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "The id exists already."}},
+    tags=["pledges"],
+)
+def add_pledge(
+    body: Pledge,
+    request: Request,
+    response: Response,
+    scenario: str | None = SCENARIO_Q,
+    user: User = Depends(current_user),
+) -> dict[str, Any]:
+    """Add a pledge (version 1). A nation-editor adds only its own nation's."""
+    _may_edit(user, body.nation)
+    with store_of(request).transaction(user.name) as repo:
+        stored = repo.add_pledge(_scenario(repo, scenario), body.model_dump(mode="json"))
+    _changed(request)
+    response.headers["ETag"] = _etag(stored.version)
+    return _pledge_out(stored)
+
+
+@router.patch(
+    "/pledges/{pledge_id}",
+    response_model=PledgeOut,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Stale version."}},
+    tags=["pledges"],
+)
+def update_pledge(
+    pledge_id: str,
+    body: PledgePatch,
+    request: Request,
+    response: Response,
+    scenario: str | None = SCENARIO_Q,
+    if_match: str | None = Header(default=None, description='The version, e.g. "3".'),
+    user: User = Depends(current_user),
+) -> dict[str, Any]:
+    """Change a pledge at the version read (``version`` field or ``If-Match``)."""
+    version = _version(body.version, if_match)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
+    if changes.get("id", pledge_id) != pledge_id:
+        raise InputError([Problem(where="body", path="id", reason="a pledge's id cannot change")])
+    with store_of(request).transaction(user.name) as repo:
+        name = _scenario(repo, scenario)
+        current = repo.get_pledge(name, pledge_id)
+        _may_edit(user, current.pledge.nation)
+        if "nation" in changes and isinstance(changes["nation"], str):
+            _may_edit(user, changes["nation"])
+        stored = repo.update_pledge(name, pledge_id, version, changes)
+    _changed(request)
+    response.headers["ETag"] = _etag(stored.version)
+    return _pledge_out(stored)
+
+
+@router.delete(
+    "/pledges/{pledge_id}",
+    status_code=204,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Stale version."}},
+    tags=["pledges"],
+)
+def remove_pledge(
+    pledge_id: str,
+    request: Request,
+    scenario: str | None = SCENARIO_Q,
+    version: int | None = Query(default=None, description="The version read."),
+    if_match: str | None = Header(default=None, description='The version, e.g. "3".'),
+    user: User = Depends(current_user),
+) -> Response:
+    """Remove a pledge at the version read."""
+    v = _version(version, if_match)
+    with store_of(request).transaction(user.name) as repo:
+        name = _scenario(repo, scenario)
+        _may_edit(user, repo.get_pledge(name, pledge_id).pledge.nation)
+        repo.remove_pledge(name, pledge_id, v)
+    _changed(request)
+    return Response(status_code=204)
+
+
+@router.get("/audit", response_model=list[AuditEntry], responses=ERRORS, tags=["audit"])
+def audit(
+    request: Request,
+    scenario: str | None = Query(default=None, max_length=128),
+    entity: str | None = Query(default=None, max_length=32, description="pledge or scenario"),
+    entity_id: str | None = Query(default=None, max_length=128),
+    limit: int = Query(default=100, ge=1, le=1000),
+    user: User = Depends(planner),
+) -> list[AuditEntry]:
+    """Audited writes, oldest first: who, when, before and after (planners only)."""
+    with store_of(request).transaction(user.name) as repo:
+        return repo.audit(scenario=scenario, entity=entity, entity_id=entity_id, limit=limit)
+
+
+def _runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.jobs
+    return runner
+
+
+def _run_out(run: Run) -> RunOut:
+    return RunOut.model_validate(run.model_dump())
+
+
+@router.get("/kinds", response_model=list[Kind], responses=ERRORS, tags=["runs"])
+def kinds(request: Request, _: User = Depends(current_user)) -> list[Kind]:
+    """The job kinds this server can run."""
+    out = []
+    for name, func in sorted(_runner(request).kinds.items()):
+        doc = (func.__doc__ or "").strip().splitlines()
+        out.append(Kind(kind=name, description=doc[0] if doc else name))
+    return out
+
+
+@router.post("/runs", response_model=RunOut, status_code=202, responses=ERRORS, tags=["runs"])
+def start_run(body: RunCreate, request: Request, user: User = Depends(planner)) -> RunOut:
+    """Start a model run in the background (planners); poll GET /api/runs/{id}."""
+    with store_of(request).transaction(user.name) as repo:
+        name = _scenario(repo, body.scenario)
+    return _run_out(_runner(request).submit(body.kind, name, body.params, user.name))
+
+
+@router.get("/runs", response_model=list[RunOut], responses=ERRORS, tags=["runs"])
+def runs(
+    request: Request,
+    limit: int = Query(default=50, ge=1, le=500),
+    _: User = Depends(current_user),
+) -> list[RunOut]:
+    """The latest runs, newest first."""
+    with store_of(request).sessions() as session:
+        return [_run_out(r) for r in list_runs(session, limit)]
+
+
+@router.get("/runs/{run_id}", response_model=RunOut, responses=ERRORS, tags=["runs"])
+def run(run_id: str, request: Request, _: User = Depends(current_user)) -> RunOut:
+    """A run's status and progress."""
+    with store_of(request).sessions() as session:
+        return _run_out(get_run(session, run_id))
+
+
+@router.get(
+    "/runs/{run_id}/result",
+    response_model=RunResult,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Not finished, or failed."}},
+    tags=["runs"],
+)
+def result(run_id: str, request: Request, _: User = Depends(current_user)) -> Any:
+    """A finished run's result; 409 while it is queued or running, or when it failed."""
+    with store_of(request).sessions() as session:
+        found, data = run_result(session, run_id)
+    if data is None:
+        why = found.error if found.status.value == "failed" else f"the run is {found.status.value}"
+        return JSONResponse(status_code=409, content={"detail": why, "status": found.status.value})
+    return RunResult(run=_run_out(found), result=data)
+
+
+@router.get(
+    "/runs/{run_id}/report",
+    response_class=HTMLResponse,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Not finished, or no report."}},
+    tags=["runs"],
+)
+def report(run_id: str, request: Request, _: User = Depends(current_user)) -> Any:
+    """The report page of a finished assessment run (self-contained HTML)."""
+    from guarantor.report.build import render_report
+
+    with store_of(request).sessions() as session:
+        found, data = run_result(session, run_id)
+    if data is None:
+        why = found.error if found.status.value == "failed" else f"the run is {found.status.value}"
+        return JSONResponse(status_code=409, content={"detail": why, "status": found.status.value})
+    if found.kind != "assessment":
+        return JSONResponse(
+            status_code=409,
+            content={"detail": f"a {found.kind} run has no report; run an assessment"},
+        )
+    return HTMLResponse(render_report(data))

@@ -1,0 +1,129 @@
+"""The web app: the REST API, the pages and their static assets, on one FastAPI server."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+
+from guarantor import __version__
+from guarantor.errors import ConflictError, InputError, NotFoundError
+from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.store import Store
+from guarantor.web import api, pages
+from guarantor.web.cache import PledgeListings, TokenCache
+from guarantor.web.jobs import JobRunner
+from guarantor.web.kinds import JobFunction
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def ensure_data(store: Store) -> str | None:
+    """Import the bundled default scenario into an empty store; returns its name if it did."""
+    with store.transaction("system") as repo:
+        if repo.scenario_names():
+            return None
+        name = default_scenario_name()
+        repo.import_scenario(load_scenario(name))
+        log.info("empty store: imported the bundled scenario %s", name)
+        return name
+
+
+def _loc(where: str, path: str | None) -> list[str | int]:
+    """A FastAPI-style error location from a problem's field path (``caveats.zones[0]``)."""
+    section = where if where in ("body", "query", "header", "path") else "body"
+    parts: list[str | int] = [section]
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", path or ""):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return parts
+
+
+def input_error_body(exc: InputError) -> dict[str, Any]:
+    """422 body for a user's mistake: one entry per problem, with its field location."""
+    return {
+        "detail": [
+            {"loc": _loc(p.where, p.path), "msg": p.reason, "type": "value_error"}
+            for p in exc.problems
+        ]
+    }
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(InputError)
+    async def _input(_: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=input_error_body(exc))
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        content: dict[str, Any] = {"detail": str(exc)}
+        current = getattr(exc, "current", None)
+        if current is not None:
+            content["current_version"] = current
+        return JSONResponse(status_code=409, content=content)
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("store unavailable: %s", exc)
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "the store is busy or unreachable; nothing was written, retry"},
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": detail})
+
+
+def create_app(
+    store: Store,
+    *,
+    kinds: dict[str, JobFunction] | None = None,
+    workers: int = 2,
+    bootstrap: bool = True,
+) -> FastAPI:
+    """The app over an open (migrated) store; an empty store first gets the default scenario."""
+    if bootstrap:
+        ensure_data(store)
+    jobs = JobRunner(store, kinds, workers=workers)
+    jobs.recover()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="guarantor",
+        version=__version__,
+        description="Shared planning of a multinational security guarantee for Ukraine: "
+        "pledges (versioned, audited), scenarios, reference data and model runs.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.jobs = jobs
+    app.state.listings = PledgeListings()
+    app.state.tokens = TokenCache()
+    _handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
