@@ -297,3 +297,12 @@ def test_listing_shows_writes_from_here_at_once_and_from_elsewhere_soon(
     assert quantity("GBR-log") == 5
     only = client.get("/api/pledges?nation=GBR", headers=H(tokens.viewer)).json()
     assert only and {p["nation"] for p in only} == {"GBR"}
+
+
+def test_theatre_map_of_the_stored_scenario(client: TestClient, tokens: Tokens) -> None:
+    assert client.get("/api/map").status_code == 401
+    r = client.get("/api/map", headers=Tokens.header(tokens.viewer))
+    assert r.status_code == 200
+    body = r.json()
+    assert body["svg"].startswith("<svg") and "Lviv hub" in body["svg"]
+    assert "coalition" in body["svg"]  # zones where pledged units add to a layer

@@ -164,6 +164,18 @@ def scenario(name: str, request: Request, user: User = Depends(current_user)) ->
         return repo.export_scenario(name).model_dump(mode="json")
 
 
+@router.get("/map", responses=ERRORS, tags=["scenarios"])
+def theatre_map(
+    request: Request, scenario: str | None = SCENARIO_Q, user: User = Depends(current_user)
+) -> dict[str, str]:
+    """The scenario's theatre map as SVG: sites, and what defends each air-defence zone."""
+    from guarantor.report.scenario_map import scenario_theatre_map
+
+    with store_of(request).transaction(user.name) as repo:
+        sc = repo.export_scenario(_scenario(repo, scenario))
+    return {"scenario": sc.name, "svg": scenario_theatre_map(sc)}
+
+
 @router.get("/summary", responses=ERRORS, tags=["scenarios"])
 def summary(
     request: Request, scenario: str | None = SCENARIO_Q, user: User = Depends(current_user)

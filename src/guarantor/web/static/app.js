@@ -101,10 +101,39 @@ async function dashboard() {
       el("td", { class: "num" }, r.shortfall),
       el("td", {}, el("meter", { min: 0, max: 1, low: 0.5, high: 0.99, optimum: 1, value: cover })));
   }));
+  api(`/api/map?scenario=${encodeURIComponent(s.scenario || "")}`).then((m) => {
+    // The SVG is drawn by the server from the stored scenario (escaped text, no scripts).
+    $("#map").innerHTML = m.svg;
+  }).catch(() => {});
+  strengthAtAGlance(s.scenario).catch(() => {});
   $("#nations tbody").replaceChildren(...s.nations.map((n) =>
     el("tr", {}, el("td", {}, n.nation), el("td", { class: "num" }, n.pledges),
       el("td", { class: "num" }, n.personnel.toLocaleString("en"))),
   ));
+}
+
+// The latest finished assessment of the scenario: strength and its three biggest gaps.
+async function strengthAtAGlance(scenario) {
+  const runs = await api("/api/runs?limit=200");
+  const last = runs.find((r) => r.kind === "assessment" && r.status === "succeeded" &&
+    (!scenario || r.scenario === scenario));
+  if (!last) return;
+  const out = await api(`/api/runs/${last.id}/result`);
+  const h = out.result.headline;
+  $("#strength-note").replaceChildren(
+    el("strong", {}, `${Math.round(h.strength_score)}/100 (${h.strength})`),
+    ` from the assessment of ${last.finished_at || last.created_at || "a finished run"}; `,
+    el("a", { href: "#", id: "report-link", onclick: (e) => { e.preventDefault(); openReport(last.id); } },
+      "open the report"), ".");
+  $("#gaps").replaceChildren(...h.gaps.map((g) => el("li", {}, g.text)));
+}
+
+// Reports need the token, so fetch the page and show it from a local blob.
+async function openReport(id) {
+  const res = await fetch(`/api/runs/${id}/report`, { headers: { "Authorization": "Bearer " + token() } });
+  if (!res.ok) { flash(`report: ${res.status}`, "error"); return; }
+  const blob = new Blob([await res.text()], { type: "text/html" });
+  window.open(URL.createObjectURL(blob), "_blank");
 }
 
 // ---- pledge editor ---------------------------------------------------------------------
