@@ -5,13 +5,20 @@ from __future__ import annotations
 import typer
 
 from guarantor import __version__
-from guarantor.cli import data, scenario
-from guarantor.cli import pledges, store
-from guarantor.cli import sourcing
-from guarantor.cli import serve, users
-from guarantor.cli import deterrence, ground
-from guarantor.cli import raid
 from guarantor.cli import assess as assess_cli
+from guarantor.cli import (
+    data,
+    deterrence,
+    ground,
+    pledges,
+    raid,
+    scenario,
+    serve,
+    sourcing,
+    store,
+    sweep,
+    users,
+)
 from guarantor.cli.common import GuardedGroup, console
 
 app = typer.Typer(
@@ -35,6 +42,8 @@ app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
 app.add_typer(raid.app, name="raid")
 app.command("campaign")(raid.campaign)
+app.add_typer(sweep.app, name="sweep")
+app.command("sweep-point")(sweep.point_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,184 @@
+"""``guarantor sweep``: parameter sweeps on Dask, one point rerun alone, sensitivity report.
+
+``guarantor sweep SCENARIO ...`` is short for ``guarantor sweep run SCENARIO ...`` (a scenario
+named like a subcommand needs the long form).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from guarantor.cli.common import GuardedGroup, console, err_console, print_json
+from guarantor.errors import InputError, Problem
+from guarantor.scenarios import load_scenario
+
+
+class SweepGroup(GuardedGroup):
+    """A group whose default subcommand is ``run``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+app = typer.Typer(
+    help=(
+        "Sweep scenario parameters on Dask and rank what the answer depends on. "
+        "`guarantor sweep SCENARIO --param PATH=VALUES ... --out DIR` runs a sweep."
+    ),
+    cls=SweepGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+PARAM_HELP = (
+    "PATH=VALUES, repeatable. PATH names a scenario value: dotted fields, [index] or [id] "
+    "for list entries (id, code or name), e.g. threat.tempo.mean_drones, "
+    "pledges[GBR-armd-bde].quantity, front.axes[donetsk].ukrainian_brigades, us_role. "
+    "VALUES: a,b,c or lo:hi:n for a grid; lo:hi bounds for lhs and sobol."
+)
+
+
+@app.command("run")
+def run_cmd(
+    scenario: str = typer.Argument(..., help="Scenario name or file."),
+    param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
+    design: str = typer.Option("grid", "--design", help="grid, lhs or sobol."),
+    samples: int = typer.Option(
+        None, "--samples", min=1, help="lhs: points; sobol: base N (N x (2D+2) points)."
+    ),
+    out: Path = typer.Option(None, "--out", help="Folder for the manifest and Parquet parts."),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786)."
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, help="Workers of the local cluster."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Sweep seed; point i uses [seed, i]."),
+    model: str = typer.Option(
+        "source", "--model", help="source (default), raid, ground, deter or assess."
+    ),
+    trials: int = typer.Option(None, "--trials", min=1, help="Raid trials (raid, assess)."),
+    runs: int = typer.Option(None, "--runs", min=1, help="Ground runs (ground, deter, assess)."),
+    batch: int = typer.Option(100, "--batch", min=1, help="Rows per Parquet part file."),
+    in_flight: int = typer.Option(
+        None, "--in-flight", min=1, help="Points in flight at once (default 2 x threads + 2)."
+    ),
+    limit: int = typer.Option(None, "--limit", min=0, help="Stop after this many new points."),
+    new: bool = typer.Option(
+        False, "--new", "--force", help="Discard a different sweep already in --out."
+    ),
+    only: int = typer.Option(
+        None, "--only", min=0, help="Compute only point INDEX here and print its row as JSON."
+    ),
+    threads: bool = typer.Option(
+        False, "--threads", help="Local workers as threads in this process (no processes)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Run a sweep: every point of the design through a model, rows streamed to Parquet."""
+    from guarantor.sweep import DESIGNS, MODELS, ClusterOptions, ModelSpec, plan_sweep, run_sweep
+
+    if design not in DESIGNS:
+        raise InputError([Problem(where="--design", reason=f"use one of {', '.join(DESIGNS)}")])
+    if model not in MODELS:
+        raise InputError([Problem(where="--model", reason=f"use one of {', '.join(MODELS)}")])
+    plan = plan_sweep(
+        load_scenario(scenario),
+        param,
+        design,
+        samples,
+        seed,
+        ModelSpec(model, trials, runs),
+    )
+    if only is not None:
+        plan.values(only)  # range check
+        print_json(plan.compute(only))
+        return
+    if out is None:
+        raise InputError([Problem(where="--out", reason="give the folder for the results")])
+    if scheduler and threads:
+        raise InputError([Problem(where="--threads", reason="only for a local cluster")])
+    cluster = ClusterOptions(scheduler, workers, not threads, in_flight, batch)
+    with Progress(
+        TextColumn("[bold]sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or as_json,
+    ) as bar:
+        task = bar.add_task("sweep", total=plan.design.size)
+        from guarantor.sweep.store import done_points
+
+        bar.update(task, completed=len(done_points(out)) if out.is_dir() and not new else 0)
+        summary = run_sweep(
+            plan, out, cluster, new=new, limit=limit, on_row=lambda _r: bar.advance(task)
+        )
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    console.print(
+        f"{summary.computed} points computed ({summary.done_before} done before, "
+        f"{summary.remaining} left) on {summary.workers} workers in {summary.seconds:.1f} s; "
+        f"rows in {out}/part-*.parquet"
+    )
+    if summary.failed:
+        err_console.print(f"[yellow]{summary.failed} points failed[/]; first: {summary.errors[0]}")
+
+
+def point_cmd(
+    folder: Path = typer.Argument(..., help="The sweep folder (--out of the sweep)."),
+    index: int = typer.Argument(..., min=0, help="Point index (the row's `point`)."),
+    check: bool = typer.Option(
+        False, "--check", help="Also compare with the stored row; exit 1 if they differ."
+    ),
+) -> None:
+    """Recompute one point of a sweep alone and print its row as JSON."""
+    from guarantor.sweep import plan_from_folder, read_rows
+
+    plan = plan_from_folder(folder)
+    plan.values(index)  # range check
+    row = plan.compute(index)
+    print_json(row)
+    if check:
+        import pyarrow.compute as pc
+
+        table = read_rows(folder)
+        stored = table.filter(pc.equal(table.column("point"), index)).to_pylist()
+        if not stored:
+            err_console.print(f"point {index} is not stored yet")
+            raise typer.Exit(1)
+        same = json.dumps(stored[0], sort_keys=True) == json.dumps(row, sort_keys=True)
+        err_console.print("same as stored" if same else "[red]differs from the stored row[/]")
+        if not same:
+            raise typer.Exit(1)
+
+
+app.command("point")(point_cmd)
+
+
+@app.command("report")
+def report_cmd(
+    folder: Path = typer.Argument(..., help="The sweep folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print sensitivity.json to stdout."),
+) -> None:
+    """Sensitivity analysis: writes DIR/sensitivity.json and DIR/sweep.html."""
+    from guarantor.sweep import write_report
+
+    if not folder.is_dir():
+        raise InputError([Problem(where=str(folder), reason="no such sweep folder")])
+    data = write_report(folder)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    console.print(f"wrote {folder / 'sensitivity.json'} and {folder / 'sweep.html'}")

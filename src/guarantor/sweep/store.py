@@ -1,0 +1,176 @@
+"""A sweep's folder: the manifest, the scenario it sweeps, and the rows in Parquet part files.
+
+Layout of ``DIR``:
+
+- ``manifest.json``: schema ``guarantor-sweep/1``; the scenario's name and SHA-256, the model,
+  the design (kind, samples, seed, points, parameters with values or bounds), the row columns;
+- ``scenario.json``: the swept scenario as validated JSON, so a point can be rerun from the
+  folder alone;
+- ``part-00001.parquet``, ``part-00002.parquet``, ...: rows as points finish, one row per point
+  (``point``, ``seed``, one column per parameter path, the model's outputs, ``error``).
+
+Part files are written to a temporary name and renamed, so a stopped sweep leaves only whole
+parts; the points in them are the ones done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from guarantor.errors import InputError, Problem
+from guarantor.sweep.models import Row
+
+SCHEMA = "guarantor-sweep/1"
+MANIFEST = "manifest.json"
+SCENARIO = "scenario.json"
+PART = re.compile(r"^part-(\d{5,})\.parquet$")
+#: The manifest keys that must match for a restart to continue a sweep.
+IDENTITY = ("schema", "scenario", "scenario_sha256", "model", "design", "columns")
+
+_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
+
+
+def scenario_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of the scenario's canonical JSON."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    """The Parquet schema of a sweep's rows from column kinds."""
+    return pa.schema([pa.field(name, _ARROW[kind]) for name, kind in columns.items()])
+
+
+def part_files(out: Path) -> list[Path]:
+    """The folder's part files, in order."""
+    if not out.is_dir():
+        return []
+    return sorted(p for p in out.iterdir() if PART.match(p.name))
+
+
+def done_points(out: Path) -> set[int]:
+    """The points already in the folder's part files (reads the ``point`` column only)."""
+    done: set[int] = set()
+    for path in part_files(out):
+        done.update(int(i) for i in pq.read_table(path, columns=["point"]).column(0).to_pylist())
+    return done
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest, or None in a folder without one."""
+    path = out / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(where=str(path), reason=f"unreadable manifest: {exc}")]) from None
+    return data
+
+
+def load_sweep(out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The manifest and the scenario data of an existing sweep folder."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        raise InputError([Problem(where=str(out), reason="not a sweep folder (no manifest.json)")])
+    scenario = json.loads((out / SCENARIO).read_text(encoding="utf-8"))
+    if scenario_hash(scenario) != manifest.get("scenario_sha256"):
+        raise InputError(
+            [Problem(where=str(out / SCENARIO), reason="changed since the sweep started")]
+        )
+    return manifest, scenario
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def prepare(out: Path, manifest: dict[str, Any], scenario: dict[str, Any], new: bool) -> set[int]:
+    """Make the folder ready; return the points already done there.
+
+    A folder holding another sweep (different scenario, model, design or seed) is refused
+    unless ``new``, which removes that sweep's files first.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(where=str(out), reason="exists and is not a folder")])
+    old = read_manifest(out)
+    if old is not None and not new:
+        diff = [k for k in IDENTITY if old.get(k) != manifest.get(k)]
+        if diff:
+            raise InputError(
+                [
+                    Problem(
+                        where=str(out),
+                        reason=(
+                            f"holds a different sweep ({', '.join(diff)} differ); "
+                            "use another --out, or --new to start over there"
+                        ),
+                    )
+                ]
+            )
+    if new:
+        for path in part_files(out):
+            path.unlink()
+        for name in (MANIFEST, SCENARIO, "sensitivity.json", "sweep.html"):
+            (out / name).unlink(missing_ok=True)
+    elif old is None and part_files(out):
+        raise InputError(
+            [Problem(where=str(out), reason="holds part files but no manifest; use --new")]
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    if old is None or new:
+        _write_json(out / SCENARIO, scenario)
+        _write_json(out / MANIFEST, manifest)
+    return done_points(out)
+
+
+class PartWriter:
+    """Writes rows to numbered part files, ``batch`` rows at a time; holds at most one batch."""
+
+    def __init__(self, out: Path, columns: dict[str, str], batch: int) -> None:
+        self.out = out
+        self.schema = arrow_schema(columns)
+        self.batch = max(1, batch)
+        self.rows: list[Row] = []
+        existing = [int(m.group(1)) for p in part_files(out) if (m := PART.match(p.name))]
+        self.next_part = max(existing, default=0) + 1
+        self.written = 0
+
+    def add(self, row: Row) -> None:
+        """Buffer a row; write a part when the batch is full."""
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows as the next part file (atomically)."""
+        if not self.rows:
+            return
+        names = self.schema.names
+        cols = {n: [r.get(n) for r in self.rows] for n in names}
+        table = pa.table(cols, schema=self.schema)
+        path = self.out / f"part-{self.next_part:05d}.parquet"
+        tmp = path.with_name(path.name + ".tmp")
+        pq.write_table(table, tmp)
+        tmp.replace(path)
+        self.next_part += 1
+        self.written += len(self.rows)
+        self.rows = []
+
+
+def read_rows(out: Path, columns: list[str] | None = None) -> pa.Table:
+    """Every row of a sweep, sorted by point (for reports; a sweep's rows are small)."""
+    parts = part_files(out)
+    if not parts:
+        raise InputError([Problem(where=str(out), reason="no results yet (no part files)")])
+    table = pa.concat_tables(pq.read_table(p, columns=columns) for p in parts)
+    return table.sort_by("point")
