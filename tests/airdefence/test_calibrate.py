@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 from scipy import special
 
-from guarantor.airdefence.calibrate import calibrate
+from guarantor.airdefence.calibrate import calibrate, drift_rule
 from guarantor.airdefence.history import ReportRow, load_reports
+from guarantor.airdefence.layers import load_layer_params
+from guarantor.airdefence.validation import validate_drift
 from guarantor.errors import InputError
 
 UNTIL = date(2025, 6, 30)
@@ -73,3 +76,38 @@ def test_uses_only_reports_up_to_the_history_date() -> None:
 def test_no_reports_in_window_is_an_input_error() -> None:
     with pytest.raises(InputError):
         calibrate(load_reports(), date(2020, 1, 1))
+
+
+def test_drift_rules_agree_up_to_the_history_date_and_differ_beyond() -> None:
+    cal = calibrate(synthetic(2.0, -1.0, 10.0, 300, 5), UNTIL, drift="extrapolate")
+    fit = cal.fits["drone"]
+    frozen = dataclasses.replace(fit, drift="freeze")
+    damped = dataclasses.replace(fit, drift="damped", half_life_years=0.1)
+    past = np.array([-0.5, -0.1, 0.0])
+    for f in (frozen, damped):
+        assert np.allclose(f.mean_rate(past), fit.mean_rate(past))
+    assert float(frozen.mean_rate(1.0)) == pytest.approx(float(fit.mean_rate(0.0)))
+    # Damped: the logit moves b * tau at most, tau = half-life / ln 2.
+    tau = 0.1 / np.log(2)
+    assert float(special.logit(damped.mean_rate(5.0))) == pytest.approx(fit.a + fit.b * tau)
+    assert float(fit.mean_rate(1.0)) < float(damped.mean_rate(1.0)) < float(frozen.mean_rate(1.0))
+
+
+def test_packaged_drift_rule_forecasts_at_least_as_well_as_extrapolation() -> None:
+    params = load_layer_params()
+    chosen = drift_rule(params.drift_rule)
+    origins = [date(2024, 9, 30), date(2024, 12, 31), date(2025, 3, 31)]
+    extra, best = validate_drift(
+        load_reports(),
+        origins,
+        90,
+        [("extrapolate", params.drift_half_life_days), (chosen, params.drift_half_life_days)],
+    )
+    assert best.rows == extra.rows > 300
+    assert best.coverage >= extra.coverage
+    assert best.mae_share <= extra.mae_share
+
+
+def test_unknown_drift_rule_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        drift_rule("linear")

@@ -170,3 +170,12 @@ def test_calibrate_writes_an_offline_plot(cli: Cli, tmp_path: Path) -> None:
     assert "plotly" in html.lower() and 'src="https://cdn' not in html
     text = cli("raid", "calibrate", "--history-until", "bad-date")
     assert text.exit_code == 2
+
+
+def test_calibrate_shows_the_drift_rule_and_rejects_unknown_ones(cli: Cli) -> None:
+    r = cli("raid", "calibrate", "--history-until", "2025-03-31", "--json", "--drift", "damped")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["drift_rule"] == "damped"
+    r = cli("raid", "calibrate", "--history-until", "2025-03-31", "--drift", "linear")
+    assert r.exit_code == 2

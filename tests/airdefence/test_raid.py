@@ -10,7 +10,13 @@ from guarantor.airdefence.defence import (
     additions_from_pledges,
     build_defence,
 )
-from guarantor.airdefence.raid import NightVariation, simulate_raid
+from guarantor.airdefence.raid import (
+    NightVariation,
+    binomial,
+    generator,
+    simulate_raid,
+    split_counts,
+)
 from guarantor.data import load_capabilities
 from guarantor.errors import InputError
 from guarantor.model import AirDefenceLayer, Pledge, Scenario, Zone
@@ -214,3 +220,32 @@ def test_large_counts_keep_binomial_mean_and_variance() -> None:
     leak = r.leakers.astype(float)
     assert leak.mean() == pytest.approx(n * 0.7, rel=0.005)
     assert leak.var() == pytest.approx(n * 0.7 * 0.3, rel=0.05)
+
+
+@pytest.mark.parametrize(("n", "p"), [(1, 0.3), (3, 0.55), (6, 0.9), (12, 0.2), (40, 0.8)])
+def test_count_sampler_matches_the_binomial_on_every_path(n: int, p: float) -> None:
+    """Bernoulli sums, NumPy's sampler and the normal rule, mixed with empty cells and a
+    per-cell probability, all keep the binomial's mean and variance."""
+    rng = generator(11)
+    runs = 60_000
+    counts = np.tile(np.array([0, n, 2, 500]), (runs, 1)).astype(np.int64)
+    probs = np.tile(np.array([0.5, p, p, 0.4]), (runs, 1))
+    draws = binomial(rng, counts, probs)
+    assert (draws[:, 0] == 0).all()
+    col = draws[:, 1].astype(float)
+    assert col.min() >= 0 and col.max() <= n
+    assert col.mean() == pytest.approx(n * p, rel=0.01, abs=0.01)
+    assert col.var() == pytest.approx(n * p * (1 - p), rel=0.05)
+    assert draws[:, 3].mean() == pytest.approx(200, rel=0.005)
+
+
+def test_zone_split_is_multinomial() -> None:
+    rng = generator(12)
+    w = np.array([0.15, 0.0, 0.2, 0.25, 0.4])
+    n = 9
+    split = split_counts(rng, np.full(80_000, n, dtype=np.int64), w).astype(float)
+    assert (split.sum(axis=1) == n).all() and (split[:, 1] == 0).all()
+    assert split.mean(axis=0) == pytest.approx(n * w, abs=0.03)
+    cov = np.cov(split.T)
+    expected = n * (np.diag(w) - np.outer(w, w))
+    assert np.abs(cov - expected).max() < 0.06

@@ -6,6 +6,12 @@ beta-binomial carries the overdispersion nights show (weather, routing, tactics)
 predictive intervals are honest; ``b`` is the drift in effectiveness. Parameters are fitted
 by maximum likelihood (SciPy) using only rows up to the history date, within a window.
 
+After the history date the drift follows a forecast rule (:data:`DRIFT_RULES`): extrapolated
+(logit a + b t), frozen at the history date (a), or damped (the slope decays exponentially
+with a half-life h, so the logit moves b tau (1 - exp(-t / tau)), tau = h / ln 2). The packaged
+rule and half-life are chosen by rolling-origin validation (:mod:`.validation`) and recorded
+in ``data/airdefence/layers.toml``.
+
 :class:`CalibratedEffectiveness` carries a fit into the raid model: for each trial it draws a
 night's effectiveness from the predictive distribution (parameter uncertainty included) and
 turns it into the logit shift of the layers' Pk that gives that effectiveness on a typical
@@ -18,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -34,6 +41,42 @@ DAYS_PER_YEAR = 365.25
 MAX_PARAM_VARIANCE = 4.0
 #: Draws per report row for the predictive intervals (parameter uncertainty included).
 INTERVAL_DRAWS = 2000
+
+DriftRule = Literal["extrapolate", "freeze", "damped"]
+#: How the fitted drift carries forward beyond the history date.
+DRIFT_RULES: tuple[DriftRule, ...] = ("extrapolate", "freeze", "damped")
+
+
+def drift_rule(value: str, where: str = "--drift") -> DriftRule:
+    """A validated drift rule name."""
+    if value not in DRIFT_RULES:
+        raise InputError(
+            [
+                Problem(
+                    where=where,
+                    reason=f"unknown drift rule {value!r}; use {', '.join(DRIFT_RULES)}",
+                )
+            ]
+        )
+    return value
+
+
+def drift_time(t_years: float | FloatArray, rule: DriftRule, half_life_years: float) -> FloatArray:
+    """Effective years of drift at ``t_years`` from the history date under a forecast rule.
+
+    Up to the history date (t <= 0) every rule is the fitted line; beyond it ``extrapolate``
+    keeps t, ``freeze`` stops at 0 and ``damped`` tends to tau = half-life / ln 2.
+    """
+    t = np.asarray(t_years, dtype=np.float64)
+    ahead = np.maximum(t, 0.0)
+    if rule == "extrapolate":
+        fwd = ahead
+    elif rule == "freeze":
+        fwd = np.zeros_like(ahead)
+    else:
+        tau = half_life_years / np.log(2.0)
+        fwd = tau * -np.expm1(-ahead / tau)
+    return np.asarray(np.minimum(t, 0.0) + fwd, dtype=np.float64)
 
 
 def _years(day: date, origin: date) -> float:
@@ -83,6 +126,8 @@ class ClassFit:
     max_launched: int
     top_model: str
     converged: bool
+    drift: DriftRule = "extrapolate"
+    half_life_years: float = 0.25
 
     @property
     def phi(self) -> float:
@@ -90,8 +135,14 @@ class ClassFit:
         return float(np.exp(self.log_phi))
 
     def mean_rate(self, t_years: float | FloatArray) -> FloatArray:
-        """Expected neutralized share at ``t_years`` from the history date."""
-        return np.asarray(special.expit(self.a + self.b * np.asarray(t_years)), dtype=np.float64)
+        """Expected neutralized share at ``t_years`` from the history date (drift rule applied)."""
+        return np.asarray(
+            special.expit(self.a + self.b * self.drift_years(t_years)), dtype=np.float64
+        )
+
+    def drift_years(self, t_years: float | FloatArray) -> FloatArray:
+        """Effective years of drift under this fit's forecast rule."""
+        return drift_time(t_years, self.drift, self.half_life_years)
 
     def interval(
         self, n: IntArray, t_years: FloatArray, level: float
@@ -120,7 +171,8 @@ class ClassFit:
         """A night's neutralized share per trial: parameters from their sampling distribution,
         then the beta of that night."""
         theta = rng.multivariate_normal([self.a, self.b, self.log_phi], self.cov, size=runs)
-        mu = np.clip(special.expit(theta[:, 0] + theta[:, 1] * t_years), 1e-6, 1 - 1e-6)
+        tt = float(self.drift_years(t_years))
+        mu = np.clip(special.expit(theta[:, 0] + theta[:, 1] * tt), 1e-6, 1 - 1e-6)
         phi = np.exp(np.clip(theta[:, 2], -5, 15))
         return np.asarray(rng.beta(mu * phi, (1 - mu) * phi), dtype=np.float64)
 
@@ -139,10 +191,18 @@ class ClassFit:
             "mean_launched_per_row": self.mean_launched,
             "max_launched_per_row": self.max_launched,
             "converged": self.converged,
+            "drift_rule": self.drift,
+            "drift_half_life_days": self.half_life_years * DAYS_PER_YEAR,
         }
 
 
-def fit_class(rows: Sequence[ReportRow], until: date, engagement: str) -> ClassFit:
+def fit_class(
+    rows: Sequence[ReportRow],
+    until: date,
+    engagement: str,
+    drift: DriftRule = "extrapolate",
+    half_life_days: float = 91.0,
+) -> ClassFit:
     """Maximum-likelihood beta-binomial with a logit drift for one class's rows."""
     y = np.array([r.neutralized for r in rows], dtype=np.float64)
     n = np.array([r.launched for r in rows], dtype=np.float64)
@@ -178,6 +238,8 @@ def fit_class(rows: Sequence[ReportRow], until: date, engagement: str) -> ClassF
         max_launched=int(n.max()),
         top_model=max(counts, key=lambda m: counts[m]),
         converged=bool(res.success),
+        drift=drift,
+        half_life_years=half_life_days / DAYS_PER_YEAR,
     )
 
 
@@ -191,6 +253,8 @@ class Calibration:
     fits: Mapping[str, ClassFit]
     fitted: tuple[ReportRow, ...]
     holdout: tuple[ReportRow, ...] = field(default=())
+    drift: DriftRule = "extrapolate"
+    half_life_days: float = 91.0
 
     def t(self, day: date) -> float:
         """Years from the history date."""
@@ -264,6 +328,8 @@ class Calibration:
             "history_until": self.until.isoformat(),
             "since": self.since.isoformat(),
             "level": self.level,
+            "drift_rule": self.drift,
+            "drift_half_life_days": self.half_life_days,
             "classes": {e: f.to_dict() for e, f in self.fits.items()},
             "coverage_fitted": self.coverage(self.fitted),
             "coverage_holdout": self.coverage(self.holdout) if self.holdout else None,
@@ -276,10 +342,19 @@ def calibrate(
     until: date,
     params: LayerParams | None = None,
     window_days: int | None = None,
+    drift: DriftRule | None = None,
+    half_life_days: float | None = None,
 ) -> Calibration:
-    """Fit the effectiveness model to reports dated up to ``until`` (later rows are held out)."""
+    """Fit the effectiveness model to reports dated up to ``until`` (later rows are held out).
+
+    ``drift`` and ``half_life_days`` default to the packaged forecast rule (layers file).
+    """
     params = params or load_layer_params()
     window = window_days if window_days is not None else params.calibration_window_days
+    rule = drift if drift is not None else drift_rule(params.drift_rule, "layers.toml")
+    half_life = half_life_days if half_life_days is not None else params.drift_half_life_days
+    if half_life <= 0:
+        raise InputError([Problem(where="--half-life-days", reason="must be positive")])
     since = until - timedelta(days=window)
     fitted = tuple(r for r in reports if since < r.day <= until)
     if not fitted:
@@ -290,9 +365,9 @@ def calibrate(
     for e in ENGAGEMENT_CLASSES:
         sel = [r for r in fitted if r.engagement == e]
         if len(sel) >= params.calibration_min_rows:
-            fits[e] = fit_class(sel, until, e)
+            fits[e] = fit_class(sel, until, e, rule, half_life)
     holdout = tuple(r for r in reports if r.day > until)
-    return Calibration(until, since, params.interval, fits, fitted, holdout)
+    return Calibration(until, since, params.interval, fits, fitted, holdout, rule, half_life)
 
 
 #: Grid of logit shifts on which the defence's response curve is tabulated.
@@ -345,7 +420,7 @@ class CalibratedEffectiveness:
     """Per-trial Pk shifts that reproduce the calibrated night-to-night effectiveness.
 
     ``baseline`` is the defence the reports reflect (Ukraine's own, without additions);
-    ``when`` the date of the raid (drift is extrapolated to it).
+    ``when`` the date of the raid (drift carried to it by the calibration's forecast rule).
     """
 
     calibration: Calibration

@@ -52,6 +52,8 @@ class LayerParams:
     calibration_window_days: int
     calibration_min_rows: int
     interval: float
+    drift_rule: str
+    drift_half_life_days: float
     provenance: dict[str, Provenance]
 
     def index(self, layer: AirDefenceLayer) -> int:
@@ -105,6 +107,8 @@ def params_from_dict(raw: dict[str, Any]) -> LayerParams:
         calibration_window_days=int(raw["calibration"]["window_days"]),
         calibration_min_rows=int(raw["calibration"]["min_rows"]),
         interval=float(raw["calibration"]["interval"]),
+        drift_rule=str(raw["calibration"].get("drift", "extrapolate")),
+        drift_half_life_days=float(raw["calibration"].get("drift_half_life_days", 91.0)),
         provenance={
             k: Provenance(**raw[k]["provenance"])
             for k in ("zone_weights", "engagement", "campaign", "calibration")

@@ -84,36 +84,126 @@ class Engagement:
     kills_by_layer: IntArray  # (runs, layers)
     interceptors_used: IntArray  # (runs, layers)
     defender_cost: FloatArray  # (runs,)
-    magazine: FloatArray  # (runs, layers, zones), after the raid
+    magazine: FloatArray  # (runs, layers, zones) after the raid; (runs, 0, 0) when not kept
 
 
 #: Binomial draws whose variance n·p·(1-p) reaches this use a rounded normal with the same
 #: mean and variance (clipped to 0..n): the error is negligible there and it is several times
 #: cheaper than an exact draw. Below it, draws are exact.
-NORMAL_APPROX_VARIANCE = 20.0
+NORMAL_APPROX_VARIANCE = 9.0
 
 
 def binomial(rng: np.random.Generator, n: IntArray, p: FloatArray | float) -> IntArray:
-    """Binomial counts, exact for small variance and a rounded normal for large (see above)."""
+    """Binomial counts, exact for small variance and a rounded normal for large (see above).
+
+    Only cells with n > 0 are drawn, and each cell by one method only: the per-draw cost of an
+    exact binomial is what dominates a raid, so no draw is wasted on empty or approximated cells.
+    """
+    shape = n.shape
+    flat_n = n.reshape(-1)
     pa = np.asarray(p, dtype=np.float64)
-    nonzero = np.flatnonzero(n)
-    if nonzero.size < n.size // 4:
-        # Sparse counts (a few missiles over many zones and trials): draw only where n > 0.
-        out = np.zeros(n.shape, dtype=np.int64)
-        pf = np.broadcast_to(pa, n.shape).ravel()[nonzero] if pa.ndim else pa
-        out.ravel()[nonzero] = rng.binomial(n.ravel()[nonzero], pf)
-        return out
-    mean = n * pa
-    var = mean * (1 - pa)
+    flat_p = np.broadcast_to(pa, shape).reshape(-1) if pa.ndim else pa
+    nonzero = np.flatnonzero(flat_n)
+    if nonzero.size == 0:
+        return np.zeros(shape, dtype=np.int64)
+    full = nonzero.size == flat_n.size
+    nn = flat_n if full else flat_n[nonzero]
+    pp = flat_p if (full or not pa.ndim) else flat_p[nonzero]
+    mean = nn * pp
+    var = mean * (1 - pp)
     big = var >= NORMAL_APPROX_VARIANCE
-    if not big.any():
-        return rng.binomial(n, pa).astype(np.int64)
-    z = rng.standard_normal(n.shape)
-    approx = np.clip(np.rint(mean + np.sqrt(var) * z), 0, n).astype(np.int64)
-    if big.all():
-        return approx
-    exact = rng.binomial(np.where(big, 0, n), pa).astype(np.int64)
-    return np.where(big, approx, exact)
+    n_big = int(np.count_nonzero(big))
+    if n_big == nn.size:
+        drawn = _normal_counts(rng, nn, mean, var)
+    elif n_big == 0:
+        drawn = _exact_counts(rng, nn, pp)
+    else:
+        drawn = np.empty(nn.size, dtype=np.int64)
+        ib = np.flatnonzero(big)
+        ism = np.flatnonzero(~big)
+        drawn[ib] = _normal_counts(rng, nn[ib], mean[ib], var[ib])
+        drawn[ism] = _exact_counts(rng, nn[ism], pp[ism] if pa.ndim else pp)
+    if full:
+        return drawn.reshape(shape)
+    out = np.zeros(flat_n.size, dtype=np.int64)
+    out[nonzero] = drawn
+    return out.reshape(shape)
+
+
+#: Counts up to this many are drawn as sums of Bernoulli trials (uniforms against p), which is
+#: exact and several times cheaper than a general binomial draw for a handful of weapons.
+BERNOULLI_MAX_N = 6
+
+
+def _exact_counts(rng: np.random.Generator, n: IntArray, p: FloatArray | float) -> IntArray:
+    """Exact binomial counts: Bernoulli sums for small n, NumPy's sampler for the rest."""
+    small = n <= BERNOULLI_MAX_N
+    n_small = int(np.count_nonzero(small))
+    if n_small == 0:
+        return rng.binomial(n, p).astype(np.int64, copy=False)
+    pa = np.asarray(p, dtype=np.float64)
+    if n_small == n.size:
+        return _bernoulli_sums(rng, n, pa)
+    out = np.empty(n.size, dtype=np.int64)
+    i_s = np.flatnonzero(small)
+    i_l = np.flatnonzero(~small)
+    out[i_s] = _bernoulli_sums(rng, n[i_s], pa[i_s] if pa.ndim else pa)
+    out[i_l] = rng.binomial(n[i_l], pa[i_l] if pa.ndim else pa)
+    return out
+
+
+def _bernoulli_sums(rng: np.random.Generator, n: IntArray, p: FloatArray) -> IntArray:
+    """Successes in n Bernoulli(p) trials per cell (n small): one uniform per trial.
+
+    Each pass covers only the cells with trials left, so the cost follows the total count.
+    """
+    k = (rng.random(n.size) < p).astype(np.int64)
+    idx = np.flatnonzero(n > 1)
+    nn = n[idx]
+    pp = p[idx] if p.ndim else p
+    j = 1
+    while idx.size:
+        k[idx] += rng.random(idx.size) < pp
+        j += 1
+        keep = np.flatnonzero(nn > j)
+        if keep.size < idx.size:
+            idx, nn = idx[keep], nn[keep]
+            pp = pp[keep] if p.ndim else pp
+    return k
+
+
+def _normal_counts(
+    rng: np.random.Generator, n: IntArray, mean: FloatArray, var: FloatArray
+) -> IntArray:
+    """Rounded normal counts with the given mean and variance, clipped to 0..n."""
+    z = rng.standard_normal(n.size)
+    z *= np.sqrt(var)
+    z += mean
+    np.rint(z, out=z)
+    np.clip(z, 0, n, out=z)
+    return z.astype(np.int64)
+
+
+def split_counts(rng: np.random.Generator, counts: IntArray, weights: FloatArray) -> IntArray:
+    """Multinomial split of each trial's count over zones, by conditional binomials.
+
+    Zone k gets Binomial(left, w_k / (w_k + ... + w_last)) of what earlier zones left: the same
+    distribution as a multinomial, drawn as a few vectorised binomials (large counts through
+    the normal rule of :func:`binomial`).
+    """
+    nz = len(weights)
+    out = np.empty((counts.shape[0], nz), dtype=np.int64)
+    left = counts.astype(np.int64)
+    rest = float(np.sum(weights))
+    for k in range(nz - 1):
+        w = float(weights[k])
+        share = min(1.0, w / rest) if rest > 0 else 0.0
+        got = binomial(rng, left, share) if 0 < share < 1 else (left if share >= 1 else 0 * left)
+        out[:, k] = got
+        left = left - got
+        rest -= w
+    out[:, nz - 1] = left
+    return out
 
 
 def _expit(x: FloatArray) -> FloatArray:
@@ -127,18 +217,19 @@ def engage(
     counts: list[IntArray],
     shifts: Mapping[str, FloatArray],
     magazine: FloatArray | None = None,
+    keep_magazine: bool = True,
 ) -> Engagement:
-    """Run one raid per trial; ``counts[m]`` is model m's launches per trial, shape (runs,)."""
+    """Run one raid per trial; ``counts[m]`` is model m's launches per trial, shape (runs,).
+
+    ``magazine`` (runs, layers, zones) overrides the defence's; ``keep_magazine=False`` skips
+    building the magazines left after the raid (a single raid does not need them).
+    """
     params = defence.params
     runs = counts[0].shape[0]
     nz, nl, nm = len(defence.zones), len(params.layers), len(threats)
-    mag = (
-        np.broadcast_to(defence.magazine, (runs, nl, nz)).copy()
-        if magazine is None
-        else magazine.copy()
-    )
+    left_after: dict[int, FloatArray] = {}
     by_zone = [
-        rng.multinomial(counts[m], defence.weights(t.engagement)).astype(np.int64)
+        split_counts(rng, counts[m], defence.weights(t.engagement))
         if nz > 1
         else counts[m][:, None].astype(np.int64)
         for m, t in enumerate(threats)
@@ -154,50 +245,88 @@ def engage(
     cost = np.zeros(runs)
     capacity = defence.capacity
     order = [e for e in params.priority if e in pools]
+    moving = {e: v for e, v in shifts.items() if v.any()}
     for i, spec in enumerate(params.layers):
-        cap_total = capacity[i]
-        if not cap_total.any():
+        cap_row = capacity[i].astype(np.int64)
+        if not cap_row.any():
             continue
+        m_i = (
+            np.broadcast_to(defence.magazine[i], (runs, nz))
+            if magazine is None
+            else magazine[:, i, :]
+        )
+        # Guns and EW carry no magazine: skip the magazine bookkeeping for them.
+        unlimited = bool(np.isinf(m_i).all())
+        if not unlimited:
+            m_i = np.array(m_i, dtype=np.float64)
         cap_left: IntArray | None = None
         for e in order:
             pk = spec.pk.get(e, 0.0)
             if pk <= 0:
                 continue
             survivors = pools[e]
-            if not survivors.any():
+            flat = survivors.reshape(-1)
+            occupied = int(np.count_nonzero(flat))
+            if occupied == 0:
                 continue
-            if cap_left is None:
-                cap_left = np.broadcast_to(cap_total.astype(np.int64), (runs, nz)).copy()
-            cap = cap_left
             share = spec.capacity_share.get(e)
-            if share is not None:
-                cap = np.minimum(cap, np.floor(share * cap_total).astype(np.int64))
-            shift = shifts.get(e)
+            share_row = None if share is None else np.floor(share * cap_row).astype(np.int64)
+            shift = moving.get(e)
             pkc = min(max(pk, 1e-9), 1 - 1e-9)
-            p: FloatArray | float = (
-                _expit(np.log(pkc / (1 - pkc)) + shift)[:, None]
-                if shift is not None and shift.any()
-                else pkc
-            )
+            p_run = None if shift is None else _expit(np.log(pkc / (1 - pkc)) + shift)
             s = spec.shots_for(e)
-            m_i = mag[:, i, :]
-            if spec.doctrine == "salvo":
-                engaged = np.minimum(np.minimum(survivors, cap), np.floor(m_i / s)).astype(np.int64)
-                kills = binomial(rng, engaged, 1 - (1 - np.asarray(p)) ** s)
-                used = s * engaged
+            if occupied < SPARSE_SHARE * flat.size:
+                # Few cells hold weapons (missiles): work on those cells only.
+                idx = np.flatnonzero(flat)
+                zone, run = idx % nz, idx // nz
+                capv = cap_row[zone] if cap_left is None else cap_left.reshape(-1)[idx]
+                if share_row is not None:
+                    capv = np.minimum(capv, share_row[zone])
+                engaged, kills, used = _fire(
+                    rng,
+                    spec.doctrine,
+                    s,
+                    flat[idx],
+                    capv,
+                    None if unlimited else m_i.reshape(-1)[idx],
+                    pkc if p_run is None else p_run[run],
+                )
+                left = survivors.copy()
+                left.reshape(-1)[idx] -= kills
+                pools[e] = left
+                if cap_left is None:
+                    cap_left = np.broadcast_to(cap_row, (runs, nz)).copy()
+                cap_left.reshape(-1)[idx] -= engaged
+                if not unlimited:
+                    m_i.reshape(-1)[idx] -= used
+                kills_run = np.bincount(run, weights=kills, minlength=runs).astype(np.int64)
+                used_run = np.bincount(run, weights=used, minlength=runs).astype(np.int64)
             else:
-                engaged = np.minimum(np.minimum(survivors, cap), m_i).astype(np.int64)
-                if (m_i >= s * engaged).all():
-                    kills, used = _sls_unconstrained(rng, engaged, p, s)
-                else:
-                    kills, used = _sls_staged(rng, engaged, p, s, m_i)
-            pools[e] = survivors - kills
-            cap_left = cap_left - engaged
-            mag[:, i, :] = m_i - used
-            used_total = used.sum(axis=1)
-            kills_by_layer[:, i] += kills.sum(axis=1)
-            used_by_layer[:, i] += used_total
-            cost += used_total * spec.cost_per_shot_usd.get(e, 0.0)
+                capd: IntArray = cap_row if cap_left is None else cap_left
+                if share_row is not None:
+                    capd = np.minimum(capd, share_row)
+                engaged, kills, used = _fire(
+                    rng,
+                    spec.doctrine,
+                    s,
+                    survivors,
+                    capd,
+                    None if unlimited else m_i,
+                    pkc if p_run is None else p_run[:, None],
+                )
+                pools[e] = survivors - kills
+                cap_left = (cap_row if cap_left is None else cap_left) - engaged
+                if not unlimited:
+                    m_i = m_i - used
+                kills_run = kills.sum(axis=1)
+                used_run = used.sum(axis=1)
+            kills_by_layer[:, i] += kills_run
+            used_by_layer[:, i] += used_run
+            price = spec.cost_per_shot_usd.get(e, 0.0)
+            if price:
+                cost += used_run * price
+        if not unlimited:
+            left_after[i] = m_i
     leaked = np.zeros((runs, nm), dtype=np.int64)
     leak_zone = np.zeros((runs, nz), dtype=np.int64)
     for e, ms in members.items():
@@ -215,7 +344,49 @@ def engage(
             left = left - got
         leaked[:, ms[-1]] = left.sum(axis=1)
     launched = np.stack(counts, axis=1).astype(np.int64)
+    if keep_magazine:
+        mag = (
+            np.broadcast_to(defence.magazine, (runs, nl, nz)).copy()
+            if magazine is None
+            else magazine.copy()
+        )
+        for i, m_i in left_after.items():
+            mag[:, i, :] = m_i
+    else:
+        mag = np.empty((runs, 0, 0))
     return Engagement(launched, leaked, leak_zone, kills_by_layer, used_by_layer, cost, mag)
+
+
+#: A class whose weapons occupy fewer than this share of the trial-zone cells (a few missiles)
+#: is engaged on those cells only.
+SPARSE_SHARE = 0.5
+
+
+def _fire(
+    rng: np.random.Generator,
+    doctrine: str,
+    shots: int,
+    survivors: IntArray,
+    cap: IntArray,
+    magazine: FloatArray | None,
+    p: FloatArray | float,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """One layer against one class on matching cells: (engaged, kills, interceptors used).
+
+    ``magazine`` is None where the layer carries none (guns, EW).
+    """
+    engaged = np.minimum(survivors, cap)
+    if doctrine == "salvo":
+        if magazine is not None:
+            engaged = np.minimum(engaged, np.floor(magazine / shots)).astype(np.int64)
+        kills = binomial(rng, engaged, 1 - (1 - np.asarray(p)) ** shots)
+        return engaged, kills, shots * engaged if shots > 1 else engaged
+    if magazine is None:
+        return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
+    engaged = np.minimum(engaged, magazine).astype(np.int64)
+    if (magazine >= shots * engaged).all():
+        return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
+    return (engaged, *_sls_staged(rng, engaged, p, shots, magazine))
 
 
 def _sls_unconstrained(
@@ -232,9 +403,13 @@ def _sls_unconstrained(
     kills = binomial(rng, engaged, kill_p)
     if shots == 1:
         return kills, engaged
-    k = np.arange(1, shots + 1, dtype=np.float64)
-    qk = q[..., None] ** (k - 1) if q.ndim else q ** (k - 1)
-    mean_shots = (k * qk).sum(axis=-1) * (1 - q) / kill_p
+    # E[G | G <= shots] = sum_k k q^(k-1) (1 - q) / kill_p, accumulated term by term.
+    term = np.ones_like(q)
+    acc = np.ones_like(q)
+    for k in range(2, shots + 1):
+        term = term * q
+        acc = acc + k * term
+    mean_shots = acc * (1 - q) / kill_p
     used = (engaged - kills) * shots + np.rint(kills * mean_shots).astype(np.int64)
     return kills, used.astype(np.int64)
 
@@ -274,12 +449,13 @@ def engage_blocks(
     counts: list[IntArray],
     shifts: Mapping[str, FloatArray],
     magazine: FloatArray | None = None,
+    keep_magazine: bool = True,
 ) -> Engagement:
     """:func:`engage` over blocks of trials (same distribution, faster on large runs)."""
     runs = counts[0].shape[0]
     block = max(1, BLOCK_CELLS // len(defence.zones))
     if runs <= block:
-        return engage(rng, defence, threats, counts, shifts, magazine)
+        return engage(rng, defence, threats, counts, shifts, magazine, keep_magazine)
     parts = [
         engage(
             rng,
@@ -288,6 +464,7 @@ def engage_blocks(
             [c[a : a + block] for c in counts],
             {e: v[a : a + block] for e, v in shifts.items()},
             None if magazine is None else magazine[a : a + block],
+            keep_magazine,
         )
         for a in range(0, runs, block)
     ]
@@ -484,7 +661,7 @@ def simulate_weapons(
     for t, c in zip(threats, counts, strict=True):
         by_class[t.engagement] = by_class.get(t.engagement, 0) + c
     shifts = model.logit_shifts(rng, runs, defence, by_class)
-    out = engage_blocks(rng, defence, threats, counts, shifts)
+    out = engage_blocks(rng, defence, threats, counts, shifts, keep_magazine=False)
     decoys, decoys_leaked, attacker_cost = decoy_and_cost(rng, threats, out.launched, out.leaked)
     return RaidResult(
         models=tuple(m for m, _ in items),

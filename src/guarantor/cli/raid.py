@@ -12,7 +12,13 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
+from guarantor.airdefence.calibrate import (
+    DRIFT_RULES,
+    CalibratedEffectiveness,
+    DriftRule,
+    calibrate,
+    drift_rule,
+)
 from guarantor.airdefence.campaign import fit_tempo, run_campaign
 from guarantor.airdefence.defence import build_defence
 from guarantor.airdefence.history import load_reports
@@ -31,6 +37,16 @@ app = new_app("Air and missile defence: raids, campaigns, calibration to the rep
 TRIALS = typer.Option(10_000, "--trials", "--runs", min=1, help="Monte Carlo trials.")
 SEED = typer.Option(1, "--seed", help="Seed (same seed, same output).")
 JSON = typer.Option(False, "--json", help="Print JSON only.")
+DRIFT = typer.Option(
+    None,
+    "--drift",
+    help=f"Drift forecast rule beyond the history date ({'|'.join(DRIFT_RULES)}); "
+    "default: the packaged, validated rule.",
+)
+
+
+def _drift(value: str | None) -> DriftRule | None:
+    return None if value is None else drift_rule(value)
 
 
 def _date(value: str, where: str) -> date:
@@ -81,12 +97,13 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 def _effectiveness(
-    history_until: str | None, scenario: Scenario
+    history_until: str | None, scenario: Scenario, drift: str | None = None
 ) -> tuple[EffectivenessModel | None, date | None]:
+    rule = _drift(drift)
     if history_until is None:
         return None, None
     until = _date(history_until, "--history-until")
-    cal = calibrate(load_reports(), until)
+    cal = calibrate(load_reports(), until, drift=rule)
     baseline = build_defence(scenario, additions=[])
     return CalibratedEffectiveness(cal, until, baseline), until
 
@@ -128,10 +145,11 @@ def _simulate(
     history_until: str | None,
     as_json: bool,
     title: str,
+    drift: str | None = None,
 ) -> None:
     load_threats().resolve(m for m, _ in items)
     defence = build_defence(scenario)
-    eff, until = _effectiveness(history_until, scenario)
+    eff, until = _effectiveness(history_until, scenario, drift)
     with _progress(not as_json and trials >= 100_000, "simulating"):
         result = simulate_weapons(defence, items, trials, seed, eff)
     if as_json:
@@ -155,11 +173,12 @@ def simulate(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
+    drift: str | None = DRIFT,
 ) -> None:
     """Simulate one raid against the scenario's defences (Ukraine's plus the coalition's)."""
     items = parse_weapons(weapons)
     sc = _scenario(scenario)
-    _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}")
+    _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", drift)
 
 
 @app.command()
@@ -172,6 +191,7 @@ def run(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
+    drift: str | None = DRIFT,
 ) -> None:
     """Simulate one of the scenario's raids."""
     sc = _scenario(scenario)
@@ -188,6 +208,7 @@ def run(
         history_until,
         as_json,
         f"Raid {name} against {sc.name}",
+        drift,
     )
 
 
@@ -203,8 +224,10 @@ def predict(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
+    drift: str | None = DRIFT,
 ) -> None:
     """Predict neutralized counts of later raids from the reports up to the history date."""
+    rule = _drift(drift)
     until = _date(history_until, "--history-until")
     try:
         with raids.open(encoding="utf-8", newline="") as fh:
@@ -217,7 +240,7 @@ def predict(
             [Problem(where=str(raids), reason=f"cannot read: {exc.strerror}")]
         ) from None
     sc = _scenario(scenario)
-    cal = calibrate(load_reports(), until)
+    cal = calibrate(load_reports(), until, drift=rule)
     with _progress(not as_json, "predicting"):
         out = predict_raids(rows, cal, build_defence(sc, additions=[]), trials, seed)
     if as_json:
@@ -251,10 +274,17 @@ def calibrate_cmd(
         None, "--plot", help="Write the figure (HTML, Plotly inlined)."
     ),
     as_json: bool = JSON,
+    drift: str | None = DRIFT,
+    half_life_days: float | None = typer.Option(
+        None, "--half-life-days", help="Half-life of the slope for --drift damped (days)."
+    ),
 ) -> None:
     """Fit the effectiveness model to the national reports; show the fit and its coverage."""
+    rule = _drift(drift)
     until = _date(history_until, "--history-until")
-    cal = calibrate(load_reports(), until, window_days=window_days)
+    cal = calibrate(
+        load_reports(), until, window_days=window_days, drift=rule, half_life_days=half_life_days
+    )
     out = cal.to_dict()
     if plot is not None:
         try:
@@ -291,6 +321,8 @@ def calibrate_cmd(
             f"{c.get('binomial_coverage', float('nan')):.2f}",
         )
     console.print(table)
+    rule_note = f", slope half-life {cal.half_life_days:g} days" if cal.drift == "damped" else ""
+    console.print(f"drift forecast rule beyond {until}: {cal.drift}{rule_note}")
     ho = out["coverage_holdout"]
     if isinstance(ho, dict):
         console.print(
