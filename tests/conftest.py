@@ -15,6 +15,18 @@ from guarantor.scenarios import default_scenario_name, load_scenario
 
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "guarantor" / "scenarios"
 
+#: Debian's chromium, driven by Playwright in the browser tests.
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a headless chromium on a machine with no network but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 @pytest.fixture(scope="session")
 def default_scenario() -> Scenario:

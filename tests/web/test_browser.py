@@ -19,18 +19,11 @@ import uvicorn
 
 from guarantor.store import Store
 from guarantor.web import create_app
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.conftest import Tokens, make_users
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,

@@ -136,6 +136,17 @@ def fit_tempo(
     )
 
 
+def scenario_tempo(tempo: Tempo) -> TempoFit:
+    """The campaign tempo of a scenario: its stated means, with the spread and weapon mix
+    fitted to the packaged reports over the calibration window up to their last night."""
+    from guarantor.airdefence.history import load_reports
+    from guarantor.airdefence.layers import load_layer_params
+
+    reports = load_reports()
+    last = max(r.day for r in reports)
+    return fit_tempo(reports, last, load_layer_params().calibration_window_days, tempo)
+
+
 @dataclass(frozen=True)
 class CampaignResult:
     """Summaries over trials, by night, of a campaign (tidy arrays)."""

@@ -7,10 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from guarantor.airdefence.campaign import fit_tempo, run_campaign
+from guarantor.airdefence.campaign import run_campaign, scenario_tempo
 from guarantor.airdefence.defence import build_defence
-from guarantor.airdefence.history import load_reports
-from guarantor.airdefence.layers import load_layer_params
 from guarantor.airdefence.raid import simulate_raid
 from guarantor.model import Scenario
 
@@ -34,10 +32,7 @@ def air_section(
     ukraine_only = build_defence(scenario, additions=[])
     raid = simulate_raid(defence, design, raid_trials, raid_seed)
     alone = simulate_raid(ukraine_only, design, raid_trials, alone_seed)
-    params = load_layer_params()
-    reports = load_reports()
-    last = max(r.day for r in reports)
-    tempo = fit_tempo(reports, last, params.calibration_window_days, scenario.threat.tempo)
+    tempo = scenario_tempo(scenario.threat.tempo)
     days = scenario.threat.campaign_days
     campaign = run_campaign(defence.national(), days, campaign_trials, campaign_seed, tempo=tempo)
     raid_d = raid.to_dict()

@@ -19,10 +19,9 @@ from guarantor.airdefence.calibrate import (
     calibrate,
     drift_rule,
 )
-from guarantor.airdefence.campaign import fit_tempo, run_campaign
+from guarantor.airdefence.campaign import run_campaign, scenario_tempo
 from guarantor.airdefence.defence import build_defence
 from guarantor.airdefence.history import load_reports
-from guarantor.airdefence.layers import load_layer_params
 from guarantor.airdefence.plot import calibration_figure
 from guarantor.airdefence.predict import parse_raid_rows, predict_raids
 from guarantor.airdefence.raid import EffectivenessModel, RaidResult, simulate_weapons
@@ -383,7 +382,6 @@ def campaign(
     sc = _scenario(scenario)
     n_days = days or sc.threat.campaign_days
     defence = build_defence(sc)
-    params = load_layer_params()
     raids = None
     tempo = None
     if raid is not None:
@@ -392,8 +390,7 @@ def campaign(
             raise InputError([Problem(where="--raid", reason=f"no raid {raid!r} in {sc.name}")])
         raids = [found]
     else:
-        last = max(r.day for r in load_reports())
-        tempo = fit_tempo(load_reports(), last, params.calibration_window_days, sc.threat.tempo)
+        tempo = scenario_tempo(sc.threat.tempo)
     with _progress(not as_json, "campaign") as progress:
         result = run_campaign(
             defence if by_zone else defence.national(),

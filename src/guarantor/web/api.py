@@ -377,12 +377,22 @@ def run(run_id: str, request: Request, _: User = Depends(current_user)) -> RunOu
 )
 def result(run_id: str, request: Request, _: User = Depends(current_user)) -> Any:
     """A finished run's result; 409 while it is queued or running, or when it failed."""
-    with store_of(request).sessions() as session:
-        found, data = run_result(session, run_id)
+    found, data = _finished(request, run_id)
     if data is None:
-        why = found.error if found.status.value == "failed" else f"the run is {found.status.value}"
-        return JSONResponse(status_code=409, content={"detail": why, "status": found.status.value})
+        return _unfinished(found)
     return RunResult(run=_run_out(found), result=data)
+
+
+def _finished(request: Request, run_id: str) -> tuple[Run, dict[str, Any] | None]:
+    """A run and its result (None unless it succeeded); 404 if there is no such run."""
+    with store_of(request).sessions() as session:
+        return run_result(session, run_id)
+
+
+def _unfinished(found: Run) -> JSONResponse:
+    """409 for a run that has no result (yet): why, and its status."""
+    why = found.error if found.status.value == "failed" else f"the run is {found.status.value}"
+    return JSONResponse(status_code=409, content={"detail": why, "status": found.status.value})
 
 
 @router.get(
@@ -395,11 +405,9 @@ def report(run_id: str, request: Request, _: User = Depends(current_user)) -> An
     """The report page of a finished assessment run (self-contained HTML)."""
     from guarantor.report.build import render_report
 
-    with store_of(request).sessions() as session:
-        found, data = run_result(session, run_id)
+    found, data = _finished(request, run_id)
     if data is None:
-        why = found.error if found.status.value == "failed" else f"the run is {found.status.value}"
-        return JSONResponse(status_code=409, content={"detail": why, "status": found.status.value})
+        return _unfinished(found)
     if found.kind != "assessment":
         return JSONResponse(
             status_code=409,

@@ -254,19 +254,14 @@ class CampaignParams(BaseModel):
 
 def campaign_job(scenario: Scenario, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """A campaign drawn from the scenario's tempo: interceptor stocks and leakage by night."""
-    from guarantor.airdefence.campaign import fit_tempo, run_campaign
+    from guarantor.airdefence.campaign import run_campaign, scenario_tempo
     from guarantor.airdefence.defence import build_defence
-    from guarantor.airdefence.history import load_reports
-    from guarantor.airdefence.layers import load_layer_params
 
     try:
         p = CampaignParams.model_validate(params)
     except ValidationError as exc:
         raise InputError(_params_problems(exc)) from None
-    reports = load_reports()
-    last = max(r.day for r in reports)
-    window = load_layer_params().calibration_window_days
-    tempo = fit_tempo(reports, last, window, scenario.threat.tempo)
+    tempo = scenario_tempo(scenario.threat.tempo)
     days = p.days or scenario.threat.campaign_days
     progress(0.1, f"campaign of {days} nights, {p.trials} trials")
     result = run_campaign(
