@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from guarantor.errors import InputError, Problem
 from guarantor.report.blocks import Section
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
 @cache
@@ -52,4 +55,5 @@ def write_pdf(html: str, path: Path) -> None:
                 )
             ]
         ) from None
-    HTML(string=html).write_pdf(str(path))
+    printable = _SCRIPT.sub("", html)  # scripts do not run in print; skip parsing 5 MB of them
+    HTML(string=printable).write_pdf(str(path))
