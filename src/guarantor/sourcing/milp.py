@@ -275,6 +275,8 @@ def _highs(time_limit_s: float, gap: float) -> hs._Highs:
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("random_seed", 0)
+    # One thread: solves are small, and sweeps run one solve per core on every worker.
+    h.setOptionValue("threads", 1)
     return h
 
 

@@ -25,7 +25,14 @@ from guarantor import __version__
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
 from guarantor.sweep.design import Design, DesignKind, parse_param, point_seed
-from guarantor.sweep.models import ModelSpec, Row, apply_values, compute_point, output_columns
+from guarantor.sweep.models import (
+    ModelSpec,
+    Row,
+    apply_values,
+    compute_point,
+    compute_points,
+    output_columns,
+)
 from guarantor.sweep.paths import Scalar
 from guarantor.sweep.store import SCHEMA, PartWriter, load_sweep, prepare, scenario_hash
 
@@ -148,6 +155,8 @@ class ClusterOptions:
     in_flight: int | None = None
     batch: int = 100
     connect_timeout: float = 10.0
+    task_seconds: float = 0.5  # points are grouped into tasks of about this length
+    max_chunk: int = 64
 
 
 @dataclass
@@ -272,30 +281,44 @@ def _drive(
     spec = plan.model.resolved()
     token = plan.token
 
-    def submit(index: int) -> Any:
+    per_point: float | None = None  # seconds a point takes on a worker (moving average)
+
+    def chunk() -> list[int]:
+        """The next points to run as one task: one at first, then ~task_seconds of work."""
+        size = 1
+        if per_point is not None and per_point > 0:
+            size = max(1, min(cluster.max_chunk, round(cluster.task_seconds / per_point)))
+        return list(itertools.islice(todo, size))
+
+    def submit(indices: list[int]) -> Any:
+        items = [(i, plan.values(i), plan.seed(i)) for i in indices]
         return client.submit(
-            compute_point,
+            compute_points,
             base,
             spec,
-            index,
-            plan.values(index),
-            plan.seed(index),
-            key=f"guarantor-sweep-{token}-{index}",
+            items,
+            key=f"guarantor-sweep-{token}-{indices[0]}-{len(indices)}",
             pure=False,
         )
 
-    futures = as_completed([submit(i) for i in itertools.islice(todo, in_flight)])
+    first = [c for c in (chunk() for _ in range(in_flight)) if c]
+    futures = as_completed([submit(c) for c in first])
     for fut in futures:
-        row = plan.normalise(fut.result())
+        rows, seconds = fut.result()
         fut.release()
-        writer.add(row)
-        summary.computed += 1
-        if row.get("error"):
-            summary.failed += 1
-            if len(summary.errors) < 5:
-                summary.errors.append(f"point {row['point']}: {row['error']}")
-        if on_row is not None:
-            on_row(row)
-        nxt = next(todo, None)
-        if nxt is not None:
+        if rows:
+            mean = seconds / len(rows)
+            per_point = mean if per_point is None else 0.7 * per_point + 0.3 * mean
+        for raw in rows:
+            row = plan.normalise(raw)
+            writer.add(row)
+            summary.computed += 1
+            if row.get("error"):
+                summary.failed += 1
+                if len(summary.errors) < 5:
+                    summary.errors.append(f"point {row['point']}: {row['error']}")
+            if on_row is not None:
+                on_row(row)
+        nxt = chunk()
+        if nxt:
             futures.add(submit(nxt))
