@@ -125,9 +125,12 @@ def test_compare_highlights_differences(small_assessment: Assessment) -> None:
     changed = json.loads(small_assessment.to_json())
     changed["meta"]["scenario"] = "other"
     changed["headline"]["figures"]["deployed_personnel"] *= 3
+    changed["headline"]["figures"]["coverage_pct"] = 100.0
     doc = compare_assessments([small_assessment.data, changed])
     row = next(m for m in doc["metrics"] if m["key"] == "deployed_personnel")
-    assert row["highlight"] and row["best"] == "other"
+    assert row["highlight"] and row["best"] is None  # an input: more is not "better"
+    row = next(m for m in doc["metrics"] if m["key"] == "coverage_pct")
+    assert row["best"] == "other"
 
 
 @pytest.mark.parametrize("name", ["coalition-2025-09", "sky-shield", "porcupine-only"])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-#: (key, label, higher is better) of the figures compared, read from each assessment.
-METRICS: tuple[tuple[str, str, bool], ...] = (
+#: (key, label, higher is better) of the figures compared, read from each assessment. Inputs
+#: (personnel, pool, cost) have no "better" direction: more buys more, so no best is marked.
+METRICS: tuple[tuple[str, str, bool | None], ...] = (
     ("strength_score", "strength of the guarantee (0-100)", True),
     ("coverage_pct", "requirements covered (%)", True),
-    ("deployed_personnel", "personnel deployed", True),
-    ("rotation_pool_personnel", "rotation pool (personnel)", False),
-    ("annual_cost_usd", "annual cost (USD)", False),
+    ("deployed_personnel", "personnel deployed", None),
+    ("rotation_pool_personnel", "rotation pool (personnel)", None),
+    ("annual_cost_usd", "annual cost (USD)", None),
     ("design_raid_leakers_mean", "design raid: leakers (mean)", False),
     ("p_front_holds", "chance the front holds", True),
     ("p_nato_war", "adversary's chance of war with NATO states", True),
@@ -32,7 +33,8 @@ def compare_assessments(assessments: list[dict[str, Any]]) -> dict[str, Any]:
     """A comparison document: one row per figure, one column per option.
 
     A figure is highlighted when the options' spread exceeds 10% of the largest magnitude
-    among them; ``best`` names the option with the best value (ties: the first).
+    among them; ``best`` names the option with the best outcome (ties: the first; none for
+    inputs such as cost).
     """
     names = [a["meta"]["scenario"] for a in assessments]
     per = [figures(a) for a in assessments]
@@ -43,7 +45,7 @@ def compare_assessments(assessments: list[dict[str, Any]]) -> dict[str, Any]:
         spread = (max(nums) - min(nums)) if nums else 0.0
         scale = max((abs(v) for v in nums), default=0.0)
         best = None
-        if nums:
+        if nums and higher is not None:
             target = max(nums) if higher else min(nums)
             best = names[values.index(target)]
         rows.append(
