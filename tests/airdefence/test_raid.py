@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -12,10 +14,14 @@ from guarantor.airdefence.defence import (
 )
 from guarantor.airdefence.raid import (
     NightVariation,
+    _inverse_counts,
     binomial,
     generator,
+    poisson,
     simulate_raid,
     split_counts,
+    standard_normals,
+    uniforms,
 )
 from guarantor.data import load_capabilities
 from guarantor.errors import InputError
@@ -249,3 +255,55 @@ def test_zone_split_is_multinomial() -> None:
     cov = np.cov(split.T)
     expected = n * (np.diag(w) - np.outer(w, w))
     assert np.abs(cov - expected).max() < 0.06
+
+
+@pytest.mark.parametrize("cells", [300, 5000, 60_000])
+@pytest.mark.parametrize(
+    ("n", "p"), [(1, 0.3), (4, 0.9), (7, 0.2), (15, 0.01), (30, 0.5), (40, 0.7), (200, 0.01)]
+)
+def test_inverse_cdf_sampler_keeps_binomial_mean_and_variance(n: int, p: float, cells: int) -> None:
+    """The exact sampler (inverse CDF, walked step by step and finished in blocks of steps)
+    on a grid of n and p, small and large arrays, both sides of p = 1/2."""
+    rng = generator(21)
+    reps = max(1, 120_000 // cells)
+    draws = np.concatenate(
+        [
+            _inverse_counts(rng, np.full(cells, n, dtype=np.int64), np.full(cells, p))
+            for _ in range(reps)
+        ]
+    ).astype(float)
+    assert draws.min() >= 0 and draws.max() <= n
+    se = np.sqrt(n * p * (1 - p) / draws.size)
+    assert abs(draws.mean() - n * p) < 5 * se + 1e-9
+    assert draws.var() == pytest.approx(n * p * (1 - p), rel=0.05)
+
+
+def test_inverse_cdf_sampler_matches_the_binomial_pmf() -> None:
+    rng = generator(22)
+    n, p, size = 12, 0.35, 400_000
+    k = _inverse_counts(rng, np.full(size, n, dtype=np.int64), np.full(size, p))
+    observed = np.bincount(k, minlength=n + 1) / size
+    expected = np.array([math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(n + 1)])
+    assert np.abs(observed - expected).max() < 0.003
+
+
+def test_uniforms_and_normals_have_the_right_moments() -> None:
+    rng = generator(23)
+    u = uniforms(rng, 200_001).astype(float)
+    assert u.size == 200_001 and u.min() >= 0 and u.max() < 1
+    assert u.mean() == pytest.approx(0.5, abs=0.003)
+    assert u.var() == pytest.approx(1 / 12, rel=0.01)
+    z = standard_normals(rng, 200_001).astype(float)
+    assert z.size == 200_001
+    assert z.mean() == pytest.approx(0.0, abs=0.01)
+    assert z.var() == pytest.approx(1.0, rel=0.01)
+    assert np.mean(np.abs(z) > 1.96) == pytest.approx(0.05, abs=0.003)
+
+
+@pytest.mark.parametrize("lam", [0.3, 4.0, 8.9, 9.0, 60.0])
+def test_poisson_keeps_mean_and_variance(lam: float) -> None:
+    rng = generator(24)
+    x = poisson(rng, np.full(100_000, lam)).astype(float)
+    assert x.min() >= 0
+    assert x.mean() == pytest.approx(lam, rel=0.02)
+    assert x.var() == pytest.approx(lam, rel=0.05)

@@ -26,6 +26,9 @@ from guarantor.airdefence.raid import (
     Seed,
     engage_blocks,
     generator,
+    poisson,
+    uniforms,
+    zone_sum,
 )
 from guarantor.airdefence.threats import Threat, ThreatCatalogue, load_threats
 from guarantor.errors import InputError, Problem
@@ -264,13 +267,15 @@ def _tempo_counts(
     shares: list[float],
     trials: int,
 ) -> list[IntArray]:
-    raid = rng.random(trials) < tempo.raid_probability
+    raid = uniforms(rng, trials) < tempo.raid_probability
 
     def nb(mean: float, k: float) -> IntArray:
         if mean <= 0:
             return np.zeros(trials, dtype=np.int64)
         lam = rng.gamma(k, mean / k, trials) if k < 1e5 else np.full(trials, mean)
-        return np.asarray(rng.poisson(lam) * raid, dtype=np.int64)
+        lam *= raid
+        # Gamma-Poisson: negative binomial (the Poisson stage follows the normal rule).
+        return poisson(rng, lam)
 
     drones = nb(tempo.mean_drones, tempo.drone_dispersion)
     missiles = nb(tempo.mean_missiles, tempo.missile_dispersion)
@@ -281,8 +286,14 @@ def _tempo_counts(
             continue
         total = drones if is_drone else missiles
         p = np.array([shares[j] for j in idx])
-        split = rng.multinomial(total, p / p.sum()) if len(idx) > 1 else total[:, None]
-        out.extend(split[:, k].astype(np.int64) for k in range(len(idx)))
+        if len(idx) == 1:
+            out.append(total)
+            continue
+        # Most nights bring no missiles in most trials: split only the trials with some.
+        split = np.zeros((trials, len(idx)), dtype=np.int64)
+        some = np.flatnonzero(total)
+        split[some] = rng.multinomial(total[some], p / p.sum())
+        out.extend(np.ascontiguousarray(split[:, k]) for k in range(len(idx)))
     return out
 
 
@@ -364,19 +375,22 @@ def run_campaign(
                 spent = np.where(limited[None, :, None], mag - out.magazine, 0.0)
             stock.get(spent)
             attacker = out.launched @ unit_cost
-            leaked = out.leaked.sum(axis=1)
+            leaked = zone_sum(out.leaked)
             cum_d += out.defender_cost
             cum_a += attacker
             leak_mean[day] = leaked.mean()
             leak_p95[day] = np.quantile(leaked, 0.95)
             launched_mean[day] = total.mean()
             share_mean[day] = float(((total - leaked) / np.maximum(total, 1)).mean())
-        dry_now = ((stock.level < 1) & has_units[None]).any(axis=2)
+        low = stock.level < 1
+        dry_now = low[:, :, 0] & has_units[:, 0]
+        for z in range(1, low.shape[2]):
+            dry_now |= low[:, :, z] & has_units[:, z]
         dry[(dry < 0) & dry_now] = day
         due = np.floor(defence.resupply_per_day * (day + 1)) - delivered
         delivered += due
         stock.put(np.broadcast_to(due, stock.level.shape))
-        stock_mean[day] = stock.level.sum(axis=2).mean(axis=0)
+        stock_mean[day] = stock.level.mean(axis=0).sum(axis=1)
         dcost[day] = cum_d.mean()
         acost[day] = cum_a.mean()
         if progress is not None:

@@ -65,12 +65,20 @@ class NightVariation:
         defence: Defence,
         counts: Mapping[str, IntArray],
     ) -> dict[str, FloatArray]:
-        """Normal shifts (zero where sd and mean are zero)."""
+        """Normal shifts for the classes in ``counts`` (constant where sd is zero)."""
         out: dict[str, FloatArray] = {}
         for e in ENGAGEMENT_CLASSES:
+            if e not in counts:
+                continue
             sd = self.sd.get(e, 0.0)
             mu = (self.mean or {}).get(e, 0.0)
-            out[e] = rng.normal(mu, sd, runs) if sd > 0 else np.full(runs, mu)
+            if sd > 0:
+                shift = standard_normals(rng, runs).astype(np.float64)
+                shift *= sd
+                shift += mu
+                out[e] = shift
+            else:
+                out[e] = np.full(runs, mu)
         return out
 
 
@@ -92,96 +100,241 @@ class Engagement:
 #: cheaper than an exact draw. Below it, draws are exact.
 NORMAL_APPROX_VARIANCE = 9.0
 
+#: Below this share of occupied cells, :func:`binomial` draws on the occupied cells only;
+#: above it, it draws on every cell (an empty cell costs the exact sampler one uniform).
+DENSE_SHARE = 0.5
+
+Float32Array = npt.NDArray[np.float32]
+
+_U24 = np.float32(2.0**-24)
+_TWO_PI = np.float32(2 * np.pi)
+
+
+def uniforms(rng: np.random.Generator, size: int) -> Float32Array:
+    """Uniforms on [0, 1) in single precision (24 random bits each).
+
+    Each 64-bit output of the bit generator gives two, which halves the cost of the random
+    stream against ``rng.random``; 24 bits resolve probabilities far below what a count model
+    can tell apart.
+    """
+    bits = rng.bit_generator.random_raw((size + 1) // 2).view(np.uint32)[:size]
+    u = (bits >> 8).astype(np.float32)
+    u *= _U24
+    return u
+
+
+def standard_normals(rng: np.random.Generator, size: int) -> Float32Array:
+    """Standard normals in single precision by the Box-Muller transform (two per 64 bits)."""
+    half = (size + 1) // 2
+    bits = rng.bit_generator.random_raw(half).view(np.uint32)
+    radius = (bits[0::2] >> 9).astype(np.float32)
+    radius += np.float32(0.5)  # 23 bits and a half: exact, inside (0, 1), no log of zero
+    radius *= np.float32(2.0**-23)
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle = (bits[1::2] >> 8).astype(np.float32)
+    angle *= _U24 * _TWO_PI
+    z = np.empty(2 * half, dtype=np.float32)
+    np.cos(angle, out=z[:half])
+    np.sin(angle, out=z[half:])
+    z[:half] *= radius
+    z[half:] *= radius
+    return z[:size]
+
 
 def binomial(rng: np.random.Generator, n: IntArray, p: FloatArray | float) -> IntArray:
     """Binomial counts, exact for small variance and a rounded normal for large (see above).
 
-    Only cells with n > 0 are drawn, and each cell by one method only: the per-draw cost of an
-    exact binomial is what dominates a raid, so no draw is wasted on empty or approximated cells.
+    ``p`` is a scalar or broadcasts to ``n``. Each cell is drawn by one method only, and mostly
+    empty arrays are drawn on their occupied cells only.
     """
     shape = n.shape
-    flat_n = n.reshape(-1)
+    flat_n = np.ascontiguousarray(n, dtype=np.int64).reshape(-1)
     pa = np.asarray(p, dtype=np.float64)
-    flat_p = np.broadcast_to(pa, shape).reshape(-1) if pa.ndim else pa
-    nonzero = np.flatnonzero(flat_n)
-    if nonzero.size == 0:
+    flat_p = pa if pa.ndim == 0 else np.broadcast_to(pa, shape).reshape(-1)
+    occupied = int(np.count_nonzero(flat_n))
+    if occupied == 0:
         return np.zeros(shape, dtype=np.int64)
-    full = nonzero.size == flat_n.size
-    nn = flat_n if full else flat_n[nonzero]
-    pp = flat_p if (full or not pa.ndim) else flat_p[nonzero]
-    mean = nn * pp
-    var = mean * (1 - pp)
-    big = var >= NORMAL_APPROX_VARIANCE
-    n_big = int(np.count_nonzero(big))
-    if n_big == nn.size:
-        drawn = _normal_counts(rng, nn, mean, var)
-    elif n_big == 0:
-        drawn = _exact_counts(rng, nn, pp)
-    else:
-        drawn = np.empty(nn.size, dtype=np.int64)
-        ib = np.flatnonzero(big)
-        ism = np.flatnonzero(~big)
-        drawn[ib] = _normal_counts(rng, nn[ib], mean[ib], var[ib])
-        drawn[ism] = _exact_counts(rng, nn[ism], pp[ism] if pa.ndim else pp)
-    if full:
-        return drawn.reshape(shape)
+    if occupied >= DENSE_SHARE * flat_n.size:
+        return _counts(rng, flat_n, flat_p).reshape(shape)
+    idx = np.flatnonzero(flat_n)
     out = np.zeros(flat_n.size, dtype=np.int64)
-    out[nonzero] = drawn
+    out[idx] = _counts(rng, flat_n[idx], flat_p if pa.ndim == 0 else flat_p[idx])
     return out.reshape(shape)
 
 
-#: Counts up to this many are drawn as sums of Bernoulli trials (uniforms against p), which is
-#: exact and several times cheaper than a general binomial draw for a handful of weapons.
-BERNOULLI_MAX_N = 6
-
-
-def _exact_counts(rng: np.random.Generator, n: IntArray, p: FloatArray | float) -> IntArray:
-    """Exact binomial counts: Bernoulli sums for small n, NumPy's sampler for the rest."""
-    small = n <= BERNOULLI_MAX_N
-    n_small = int(np.count_nonzero(small))
-    if n_small == 0:
-        return rng.binomial(n, p).astype(np.int64, copy=False)
-    pa = np.asarray(p, dtype=np.float64)
-    if n_small == n.size:
-        return _bernoulli_sums(rng, n, pa)
+def _counts(rng: np.random.Generator, n: IntArray, p: FloatArray) -> IntArray:
+    """Binomial counts on flat cells: the normal rule where the variance is large, else exact."""
+    var = n * p
+    var *= 1 - p
+    big = var >= NORMAL_APPROX_VARIANCE
+    n_big = int(np.count_nonzero(big))
+    if n_big == 0:
+        return _inverse_counts(rng, n, p)
+    if n_big == n.size:
+        return _normal_counts(rng, n, p, var)
     out = np.empty(n.size, dtype=np.int64)
-    i_s = np.flatnonzero(small)
-    i_l = np.flatnonzero(~small)
-    out[i_s] = _bernoulli_sums(rng, n[i_s], pa[i_s] if pa.ndim else pa)
-    out[i_l] = rng.binomial(n[i_l], pa[i_l] if pa.ndim else pa)
+    ib = np.flatnonzero(big)
+    ism = np.flatnonzero(~big)
+    scalar = p.ndim == 0
+    out[ib] = _normal_counts(rng, n[ib], p if scalar else p[ib], var[ib])
+    out[ism] = _inverse_counts(rng, n[ism], p if scalar else p[ism])
     return out
 
 
-def _bernoulli_sums(rng: np.random.Generator, n: IntArray, p: FloatArray) -> IntArray:
-    """Successes in n Bernoulli(p) trials per cell (n small): one uniform per trial.
+#: The inverse-CDF walk drops the cells that have stopped once fewer than this share of the
+#: cells it carries are still walking ...
+WALK_KEEP_SHARE = 0.5
+#: ... and finishes the last few cells this many steps at a time (one pass per block of steps
+#: instead of one per step).
+WALK_TAIL_CELLS = 512
+WALK_TAIL_STEPS = 16
 
-    Each pass covers only the cells with trials left, so the cost follows the total count.
+
+#: Exact draws on fewer cells than this go to NumPy's sampler, whose fixed cost is lower.
+SMALL_EXACT_CELLS = 2048
+
+
+def _inverse_counts(rng: np.random.Generator, n: IntArray, p: FloatArray) -> IntArray:
+    """Exact binomial counts by inversion of the CDF: one uniform per cell.
+
+    The walk counts failures where p > 1/2, so the count walked has mean n·min(p, 1-p), which
+    the normal rule keeps below 2·NORMAL_APPROX_VARIANCE; the first term q^n stays far from
+    underflow there, and single precision keeps the CDF to about 1e-6. Each step costs a few
+    array operations over the cells carried; stopped cells are dropped as they pile up.
     """
-    k = (rng.random(n.size) < p).astype(np.int64)
-    idx = np.flatnonzero(n > 1)
-    nn = n[idx]
-    pp = p[idx] if p.ndim else p
-    j = 1
-    while idx.size:
-        k[idx] += rng.random(idx.size) < pp
-        j += 1
-        keep = np.flatnonzero(nn > j)
-        if keep.size < idx.size:
-            idx, nn = idx[keep], nn[keep]
-            pp = pp[keep] if p.ndim else pp
-    return k
+    size = n.size
+    if size < SMALL_EXACT_CELLS:
+        return rng.binomial(n, p).astype(np.int64, copy=False)
+    p32 = np.asarray(p, dtype=np.float32)
+    flip = p32 > 0.5
+    pp = np.minimum(p32, 1 - p32)
+    q = 1 - pp
+    ratio = pp / q
+    nf = n.astype(np.float32)
+    term = np.log(q) * nf
+    np.exp(term, out=term)  # P(K = 0) = q^n
+    # P(K = j) / P(K = j - 1) = (n - j + 1) · ratio / j: ``num`` carries (n - j + 1) · ratio.
+    num = nf * ratio
+    u = uniforms(rng, size)
+    walking = u > term
+    n_walk = int(np.count_nonzero(walking))
+    k = walking.astype(np.int32)  # K > 0
+    full = k
+    if n_walk:
+        n_max = int(n.max())
+        idx: IntArray | None = None
+        j = 0
+        # Invariant at step j: u is what is left of the uniform after the terms below j, term
+        # is P(K = j), walking is u > term (K > j) and k counts the steps walked. A stopped
+        # cell stays stopped: u falls below zero and the terms stay >= 0.
+        while n_walk and j < n_max:
+            if n_walk < WALK_KEEP_SHARE * k.size or n_walk <= WALK_TAIL_CELLS:
+                sel = np.flatnonzero(walking)
+                if idx is None:
+                    idx = sel
+                else:
+                    full[idx] = k
+                    idx = idx[sel]
+                k, u, term, num = k[sel], u[sel], term[sel], num[sel]
+                if ratio.ndim:
+                    ratio = ratio[sel]
+                if n_walk <= WALK_TAIL_CELLS:
+                    k = _walk_tail(u, term, num, ratio, j, n_max)
+                    break
+                walking = np.ones(n_walk, dtype=bool)
+            j += 1
+            u -= term
+            if j > 1:
+                num -= ratio
+            term *= num
+            term *= np.float32(1.0 / j)
+            np.greater(u, term, out=walking)
+            k += walking
+            n_walk = int(np.count_nonzero(walking))
+        if idx is not None:
+            full[idx] = k
+    out: IntArray = full.astype(np.int64)
+    np.minimum(out, n, out=out)  # rounding can walk past n
+    if flip.ndim == 0:
+        return np.subtract(n, out) if flip else out
+    d: IntArray = n - 2 * out
+    d *= flip
+    out += d
+    return out
+
+
+def _walk_tail(
+    u: Float32Array,
+    term: Float32Array,
+    num: Float32Array,
+    ratio: Float32Array,
+    j: int,
+    n_max: int,
+) -> npt.NDArray[np.int32]:
+    """Finish the inverse-CDF walk of cells known to exceed j, WALK_TAIL_STEPS steps a pass.
+
+    ``u`` and ``term`` are the walk's state at step j (see :func:`_inverse_counts`). A pass
+    lays the next terms out as (steps, cells), sums them up the steps and counts how many of
+    the partial sums the uniform's remainder exceeds.
+    """
+    left = u - term
+    out = np.full(u.size, n_max, dtype=np.int32)
+    pos = np.arange(u.size)
+    while pos.size and j < n_max:
+        c = min(WALK_TAIL_STEPS, n_max - j)
+        levels = np.arange(j + 1, j + c + 1, dtype=np.float32)
+        # (n - i + 1) · ratio / i for the levels i; num is (n - j + 1) · ratio (n · ratio at 0).
+        back = np.arange(c, dtype=np.float32) + np.float32(1 if j else 0)
+        terms = num[None, :] - back[:, None] * (ratio if ratio.ndim == 0 else ratio[None, :])
+        terms *= (1 / levels)[:, None]
+        np.multiply.accumulate(terms, axis=0, out=terms)
+        terms *= term[None, :]
+        last = terms[c - 1].copy()
+        np.add.accumulate(terms, axis=0, out=terms)
+        beyond = np.add.reduce(left[None, :] > terms, axis=0, dtype=np.int32)
+        done = beyond < c
+        out[pos[done]] = j + 1 + beyond[done]
+        more = np.flatnonzero(~done)
+        pos = pos[more]
+        left = left[more] - terms[c - 1, more]
+        term = last[more]
+        if ratio.ndim:
+            ratio = ratio[more]
+        num = num[more] - back[c - 1] * ratio  # (n - j' + 1) · ratio at the new level j'
+        j += c
+    return out
 
 
 def _normal_counts(
-    rng: np.random.Generator, n: IntArray, mean: FloatArray, var: FloatArray
+    rng: np.random.Generator, n: IntArray, p: FloatArray, var: FloatArray
 ) -> IntArray:
-    """Rounded normal counts with the given mean and variance, clipped to 0..n."""
-    z = rng.standard_normal(n.size)
-    z *= np.sqrt(var)
-    z += mean
+    """Rounded normal counts with mean n·p and the given variance, clipped to 0..n."""
+    z = np.sqrt(var)
+    z *= standard_normals(rng, n.size)
+    z += n * p
     np.rint(z, out=z)
     np.clip(z, 0, n, out=z)
     return z.astype(np.int64)
+
+
+def poisson(rng: np.random.Generator, lam: FloatArray) -> IntArray:
+    """Poisson counts: a rounded normal where the variance (the mean) reaches
+    NORMAL_APPROX_VARIANCE, as for :func:`binomial`; exact (NumPy's sampler) below."""
+    big = lam >= NORMAL_APPROX_VARIANCE
+    ib = np.flatnonzero(big)
+    if ib.size == 0:
+        return rng.poisson(lam).astype(np.int64, copy=False)
+    out = rng.poisson(np.where(big, 0.0, lam)).astype(np.int64, copy=False)
+    lb = lam[ib]
+    z = np.sqrt(lb)
+    z *= standard_normals(rng, ib.size)
+    z += lb
+    np.rint(z, out=z)
+    np.maximum(z, 0, out=z)
+    out[ib] = z
+    return out
 
 
 def split_counts(rng: np.random.Generator, counts: IntArray, weights: FloatArray) -> IntArray:
@@ -206,8 +359,13 @@ def split_counts(rng: np.random.Generator, counts: IntArray, weights: FloatArray
     return out
 
 
-def _expit(x: FloatArray) -> FloatArray:
-    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float64)
+def zone_sum(a: IntArray) -> IntArray:
+    """Row sums of a (runs, k) array with few columns (zones, models): column by column,
+    much faster than NumPy's reduction over a short last axis."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out += a[:, k]
+    return out
 
 
 def engage(
@@ -240,12 +398,14 @@ def engage(
         e = t.engagement
         pools[e] = pools[e] + by_zone[m] if e in pools else by_zone[m].copy()
         members.setdefault(e, []).append(m)
-    kills_by_layer = np.zeros((runs, nl), dtype=np.int64)
-    used_by_layer = np.zeros((runs, nl), dtype=np.int64)
+    # By layer then trial (rows stay contiguous); transposed on return.
+    kills_by_layer = np.zeros((nl, runs), dtype=np.int64)
+    used_by_layer = np.zeros((nl, runs), dtype=np.int64)
     cost = np.zeros(runs)
     capacity = defence.capacity
     order = [e for e in params.priority if e in pools]
-    moving = {e: v for e, v in shifts.items() if v.any()}
+    # exp(-shift) per class, so that a layer's Pk is 1 / (1 + odds⁻¹ · exp(-shift)).
+    moving = {e: np.exp(-v) for e, v in shifts.items() if v.any()}
     for i, spec in enumerate(params.layers):
         cap_row = capacity[i].astype(np.int64)
         if not cap_row.any():
@@ -273,15 +433,24 @@ def engage(
             share_row = None if share is None else np.floor(share * cap_row).astype(np.int64)
             shift = moving.get(e)
             pkc = min(max(pk, 1e-9), 1 - 1e-9)
-            p_run = None if shift is None else _expit(np.log(pkc / (1 - pkc)) + shift)
+            p_run = None
+            if shift is not None:
+                p_run = shift * ((1 - pkc) / pkc)
+                p_run += 1
+                np.reciprocal(p_run, out=p_run)
             s = spec.shots_for(e)
             if occupied < SPARSE_SHARE * flat.size:
                 # Few cells hold weapons (missiles): work on those cells only.
                 idx = np.flatnonzero(flat)
-                zone, run = idx % nz, idx // nz
-                capv = cap_row[zone] if cap_left is None else cap_left.reshape(-1)[idx]
+                # One zone (the national view): a cell is a trial.
+                zone, run = (None, idx) if nz == 1 else (idx % nz, idx // nz)
+                capv = (
+                    (cap_row if zone is None else cap_row[zone])
+                    if cap_left is None
+                    else cap_left.reshape(-1)[idx]
+                )
                 if share_row is not None:
-                    capv = np.minimum(capv, share_row[zone])
+                    capv = np.minimum(capv, share_row if zone is None else share_row[zone])
                 engaged, kills, used = _fire(
                     rng,
                     spec.doctrine,
@@ -299,6 +468,13 @@ def engage(
                 cap_left.reshape(-1)[idx] -= engaged
                 if not unlimited:
                     m_i.reshape(-1)[idx] -= used
+                price = spec.cost_per_shot_usd.get(e, 0.0)
+                if zone is None:
+                    kills_by_layer[i][idx] += kills
+                    used_by_layer[i][idx] += used
+                    if price:
+                        cost[idx] += used * price
+                    continue
                 kills_run = np.bincount(run, weights=kills, minlength=runs).astype(np.int64)
                 used_run = np.bincount(run, weights=used, minlength=runs).astype(np.int64)
             else:
@@ -318,10 +494,10 @@ def engage(
                 cap_left = (cap_row if cap_left is None else cap_left) - engaged
                 if not unlimited:
                     m_i = m_i - used
-                kills_run = kills.sum(axis=1)
-                used_run = used.sum(axis=1)
-            kills_by_layer[:, i] += kills_run
-            used_by_layer[:, i] += used_run
+                kills_run = zone_sum(kills)
+                used_run = zone_sum(used)
+            kills_by_layer[i] += kills_run
+            used_by_layer[i] += used_run
             price = spec.cost_per_shot_usd.get(e, 0.0)
             if price:
                 cost += used_run * price
@@ -333,16 +509,16 @@ def engage(
         left = pools[e]
         leak_zone += left
         if len(ms) == 1:
-            leaked[:, ms[0]] = left.sum(axis=1)
+            leaked[:, ms[0]] = zone_sum(left)
             continue
         # Several models in one class: which of them leaked is a hypergeometric draw per zone.
         rest = sum(by_zone[m] for m in ms)
         for m in ms[:-1]:
             got = rng.hypergeometric(by_zone[m], rest - by_zone[m], left)
-            leaked[:, m] = got.sum(axis=1)
+            leaked[:, m] = zone_sum(got)
             rest = rest - by_zone[m]
             left = left - got
-        leaked[:, ms[-1]] = left.sum(axis=1)
+        leaked[:, ms[-1]] = zone_sum(left)
     launched = np.stack(counts, axis=1).astype(np.int64)
     if keep_magazine:
         mag = (
@@ -354,7 +530,9 @@ def engage(
             mag[:, i, :] = m_i
     else:
         mag = np.empty((runs, 0, 0))
-    return Engagement(launched, leaked, leak_zone, kills_by_layer, used_by_layer, cost, mag)
+    return Engagement(
+        launched, leaked, leak_zone, kills_by_layer.T.copy(), used_by_layer.T.copy(), cost, mag
+    )
 
 
 #: A class whose weapons occupy fewer than this share of the trial-zone cells (a few missiles)
@@ -378,12 +556,13 @@ def _fire(
     engaged = np.minimum(survivors, cap)
     if doctrine == "salvo":
         if magazine is not None:
-            engaged = np.minimum(engaged, np.floor(magazine / shots)).astype(np.int64)
+            # Whole salvos only (truncation is the floor: magazines are never negative).
+            np.minimum(engaged, magazine / shots, out=engaged, casting="unsafe")
         kills = binomial(rng, engaged, 1 - (1 - np.asarray(p)) ** shots)
         return engaged, kills, shots * engaged if shots > 1 else engaged
     if magazine is None:
         return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
-    engaged = np.minimum(engaged, magazine).astype(np.int64)
+    np.minimum(engaged, magazine, out=engaged, casting="unsafe")  # whole interceptors
     if (magazine >= shots * engaged).all():
         return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
     return (engaged, *_sls_staged(rng, engaged, p, shots, magazine))
@@ -410,8 +589,13 @@ def _sls_unconstrained(
         term = term * q
         acc = acc + k * term
     mean_shots = acc * (1 - q) / kill_p
-    used = (engaged - kills) * shots + np.rint(kills * mean_shots).astype(np.int64)
-    return kills, used.astype(np.int64)
+    spent = kills * mean_shots
+    np.rint(spent, out=spent)
+    used: IntArray = spent.astype(np.int64)
+    missed = engaged - kills
+    missed *= shots
+    used += missed
+    return kills, used
 
 
 def _sls_staged(
