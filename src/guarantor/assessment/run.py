@@ -98,20 +98,18 @@ def _strip_timings(value: Any, timings: dict[str, float], prefix: str) -> Any:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe: tuples to lists, NumPy scalars to Python, infinities to None."""
-    return json.loads(
-        json.dumps(value, default=_default, allow_nan=True)
-        .replace("Infinity", "null")
-        .replace("NaN", "null")
-    )
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
+    """JSON-safe: tuples to lists, NumPy scalars and arrays to Python, non-finite floats to None."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _clean(value.tolist())
+    if isinstance(value, np.generic):
+        return _clean(value.item())
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
 
 
 def _sustainment(scenario: Scenario, sourcing: dict[str, Any]) -> dict[str, Any]:
