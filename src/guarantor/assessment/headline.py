@@ -7,7 +7,8 @@ ranked on one scale:
 - an axis of the front: its chance of breakthrough within the horizon;
 - the air defence: the mean share of the design raid that gets through, and, if an interceptor
   type runs out within the campaign, the share of the campaign left without it;
-- a credibility component: (100 - its score) / 100 x its weight's share.
+- a credibility component: (100 - its score) / 100 x its weight relative to the mean weight
+  x 0.5 (a component is a symptom of the gaps above, so it counts half).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _credibility_gaps(cred: dict[str, Any]) -> list[tuple[float, str]]:
     total_w = sum(c["weight"] for c in comps) or 1.0
     return [
         (
-            (100 - c["score"]) / 100 * c["weight"] / total_w * len(comps) * 0.5,
+            (100 - c["score"]) / 100 * (c["weight"] / (total_w / len(comps))) * 0.5,
             f"credibility: {c['name'].replace('_', ' ')} scores {c['score']:.0f}/100",
         )
         for c in comps
