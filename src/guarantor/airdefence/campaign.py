@@ -27,6 +27,7 @@ from guarantor.airdefence.raid import (
     engage_blocks,
     generator,
     poisson,
+    split_counts,
     uniforms,
     zone_sum,
 )
@@ -260,22 +261,41 @@ def _mix_shares(tempo: TempoFit, threats: list[Threat], catalogue: ThreatCatalog
     return [shares[t.engagement] for t in threats]
 
 
+#: Nights whose raid sizes and night variation are drawn together, before they are run (the
+#: draws do not depend on the state); part of the sampling order.
+NIGHT_CHUNK = 32
+
+
 def _tempo_counts(
     rng: np.random.Generator,
     tempo: TempoFit,
     threats: list[Threat],
     shares: list[float],
     trials: int,
+    nights: int = 1,
 ) -> list[IntArray]:
-    raid = uniforms(rng, trials) < tempo.raid_probability
+    """Launches by threat for ``nights`` nights at once: arrays of shape (nights, trials)."""
+    size = nights * trials
+    raid = uniforms(rng, size) < tempo.raid_probability
+    on = np.flatnonzero(raid)
 
     def nb(mean: float, k: float) -> IntArray:
+        out = np.zeros(size, dtype=np.int64)
         if mean <= 0:
-            return np.zeros(trials, dtype=np.int64)
-        lam = rng.gamma(k, mean / k, trials) if k < 1e5 else np.full(trials, mean)
-        lam *= raid
+            return out
+        clusters = k * np.log1p(mean / k)
+        if clusters <= 1:
+            # Negative binomial as a Poisson number of logarithmic clusters (exact): with a
+            # small shape most nights bring none, which makes this much cheaper.
+            n = rng.poisson(clusters, on.size)
+            sizes = rng.logseries(mean / (mean + k), int(n.sum()))
+            owner = np.repeat(np.arange(on.size), n)
+            out[on] = np.bincount(owner, weights=sizes, minlength=on.size)
+            return out
+        lam = rng.gamma(k, mean / k, on.size) if k < 1e5 else np.full(on.size, mean)
         # Gamma-Poisson: negative binomial (the Poisson stage follows the normal rule).
-        return poisson(rng, lam)
+        out[on] = poisson(rng, lam)
+        return out
 
     drones = nb(tempo.mean_drones, tempo.drone_dispersion)
     missiles = nb(tempo.mean_missiles, tempo.missile_dispersion)
@@ -287,14 +307,26 @@ def _tempo_counts(
         total = drones if is_drone else missiles
         p = np.array([shares[j] for j in idx])
         if len(idx) == 1:
-            out.append(total)
+            out.append(total.reshape(nights, trials))
             continue
         # Most nights bring no missiles in most trials: split only the trials with some.
-        split = np.zeros((trials, len(idx)), dtype=np.int64)
+        # The split is multinomial, drawn as conditional binomials (see split_counts).
+        split = np.zeros((size, len(idx)), dtype=np.int64)
         some = np.flatnonzero(total)
-        split[some] = rng.multinomial(total[some], p / p.sum())
-        out.extend(np.ascontiguousarray(split[:, k]) for k in range(len(idx)))
+        split[some] = split_counts(rng, total[some], p / p.sum())
+        out.extend(
+            np.ascontiguousarray(split[:, k]).reshape(nights, trials) for k in range(len(idx))
+        )
     return out
+
+
+def _quantile(a: IntArray, q: float) -> float:
+    """The ``q`` quantile of ``a`` (linear interpolation, as NumPy's default) by partition."""
+    pos = q * (a.size - 1)
+    lo = int(pos)
+    hi = min(lo + 1, a.size - 1)
+    part = np.partition(a, (lo, hi))
+    return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
 
 
 def run_campaign(
@@ -335,15 +367,26 @@ def run_campaign(
         threats = [threats[j] for j in order]
         shares = [shares[j] for j in order]
     limited = np.array([s.magazine_per_unit is not None for s in params.layers])
-    initial = np.where(limited[:, None], defence.magazine, 0.0)
-    capacity = np.maximum(initial * params.stock_capacity_factor, defence.resupply_per_day * 30)
-    stock = Stock(np.broadcast_to(initial, (trials, *initial.shape)), capacity)
-    has_units = (defence.units > 0) & limited[:, None]
+    lim = np.flatnonzero(limited)
+    initial = defence.magazine[lim]
+    capacity = np.maximum(
+        initial * params.stock_capacity_factor, defence.resupply_per_day[lim] * 30
+    )
+    # Stocks only for the layers that spend interceptors; the others never run dry.
+    # Laid out (layer, zone, trial): the trials run along the fast axis.
+    stock = Stock(
+        np.broadcast_to(initial[:, :, None], (*initial.shape, trials)), capacity[:, :, None]
+    )
+    nz = initial.shape[1]
+    # The magazines engage sees: the stocks on their layers, unlimited elsewhere.
+    mag = np.full((trials, nl, nz), np.inf)
+    has_units = defence.units[lim] > 0
     model = effectiveness or NightVariation(params.night_logit_sd)
     # Expected cost per weapon launched (decoys at their own cost): campaigns report means.
     unit_cost = np.array(
         [(1 - t.decoy_share) * t.unit_cost_usd + t.decoy_share * t.decoy_cost_usd for t in threats]
     )
+    classes: dict[str, IntArray] = {t.engagement: np.zeros(0, dtype=np.int64) for t in threats}
     leak_mean = np.zeros(days)
     leak_p95 = np.zeros(days)
     launched_mean = np.zeros(days)
@@ -351,50 +394,66 @@ def run_campaign(
     stock_mean = np.zeros((days, nl))
     dcost = np.zeros(days)
     acost = np.zeros(days)
-    dry = np.full((trials, nl), -1, dtype=np.int64)
+    dry_lim = np.full((lim.size, trials), -1, dtype=np.int64)
     cum_d = np.zeros(trials)
     cum_a = np.zeros(trials)
-    delivered = np.zeros_like(defence.resupply_per_day)
+    delivered = np.zeros_like(defence.resupply_per_day[lim])
+    chunk_counts: list[IntArray] = []
+    chunk_shifts: dict[str, FloatArray] | None = None
     for day in range(days):
+        k = day % NIGHT_CHUNK
+        if k == 0:
+            nights = min(NIGHT_CHUNK, days - day)
+            if tempo is not None:
+                chunk_counts = _tempo_counts(rng, tempo, threats, shares, trials, nights)
+            if isinstance(model, NightVariation):
+                # Night variation depends on the classes present only: draw the chunk at once.
+                drawn = model.logit_shifts(rng, nights * trials, defence, classes)
+                chunk_shifts = {e: v.reshape(nights, trials) for e, v in drawn.items()}
         if raids is not None:
             r = raids[day % len(raids)]
             w = {} if r is None else r.weapons
             counts = [np.full(trials, w.get(m, 0), dtype=np.int64) for m in models]
         else:
-            assert tempo is not None
-            counts = _tempo_counts(rng, tempo, threats, shares, trials)
-        total = np.sum(counts, axis=0)
+            counts = [c[k] for c in chunk_counts]
+        total = counts[0].copy()
+        for c in counts[1:]:
+            total += c
         if total.any():
-            by_class: dict[str, IntArray] = {}
-            for t, c in zip(threats, counts, strict=True):
-                by_class[t.engagement] = by_class.get(t.engagement, 0) + c
-            shifts = model.logit_shifts(rng, trials, defence, by_class)
-            mag = np.where(limited[None, :, None], stock.level, np.inf)
+            if chunk_shifts is not None:
+                shifts = {e: v[k] for e, v in chunk_shifts.items()}
+            else:
+                by_class: dict[str, IntArray] = {}
+                for t, c in zip(threats, counts, strict=True):
+                    by_class[t.engagement] = by_class.get(t.engagement, 0) + c
+                shifts = model.logit_shifts(rng, trials, defence, by_class)
+            mag[:, lim, :] = stock.level.transpose(2, 0, 1)
             out = engage_blocks(rng, defence, threats, counts, shifts, mag)
-            with np.errstate(invalid="ignore"):
-                spent = np.where(limited[None, :, None], mag - out.magazine, 0.0)
-            stock.get(spent)
+            stock.get(stock.level - out.magazine[:, lim, :].transpose(1, 2, 0))
             attacker = out.launched @ unit_cost
             leaked = zone_sum(out.leaked)
             cum_d += out.defender_cost
             cum_a += attacker
             leak_mean[day] = leaked.mean()
-            leak_p95[day] = np.quantile(leaked, 0.95)
+            leak_p95[day] = _quantile(leaked, 0.95)
             launched_mean[day] = total.mean()
             share_mean[day] = float(((total - leaked) / np.maximum(total, 1)).mean())
         low = stock.level < 1
-        dry_now = low[:, :, 0] & has_units[:, 0]
-        for z in range(1, low.shape[2]):
-            dry_now |= low[:, :, z] & has_units[:, z]
-        dry[(dry < 0) & dry_now] = day
-        due = np.floor(defence.resupply_per_day * (day + 1)) - delivered
+        dry_now = low[:, 0] & has_units[:, 0, None]
+        for z in range(1, nz):
+            dry_now |= low[:, z] & has_units[:, z, None]
+        dry_lim[(dry_lim < 0) & dry_now] = day
+        due = np.floor(defence.resupply_per_day[lim] * (day + 1)) - delivered
         delivered += due
-        stock.put(np.broadcast_to(due, stock.level.shape))
-        stock_mean[day] = stock.level.mean(axis=0).sum(axis=1)
+        if due.any():
+            stock.put(due[:, :, None])
+        stock_mean[day, lim] = stock.level.mean(axis=2).sum(axis=1)
         dcost[day] = cum_d.mean()
         acost[day] = cum_a.mean()
         if progress is not None:
             progress(day + 1, days)
+    dry = np.full((trials, nl), -1, dtype=np.int64)
+    dry[:, lim] = dry_lim.T
     return CampaignResult(
         days=days,
         trials=trials,

@@ -326,7 +326,13 @@ def poisson(rng: np.random.Generator, lam: FloatArray) -> IntArray:
     ib = np.flatnonzero(big)
     if ib.size == 0:
         return rng.poisson(lam).astype(np.int64, copy=False)
-    out = rng.poisson(np.where(big, 0.0, lam)).astype(np.int64, copy=False)
+    if 2 * ib.size >= lam.size:
+        # Mostly large means: draw the exact counts on the small cells only.
+        out = np.zeros(lam.shape, dtype=np.int64)
+        ism = np.flatnonzero(~big)
+        out[ism] = rng.poisson(lam[ism])
+    else:
+        out = rng.poisson(np.where(big, 0.0, lam)).astype(np.int64, copy=False)
     lb = lam[ib]
     z = np.sqrt(lb)
     z *= standard_normals(rng, ib.size)
@@ -406,6 +412,8 @@ def engage(
     order = [e for e in params.priority if e in pools]
     # exp(-shift) per class, so that a layer's Pk is 1 / (1 + odds⁻¹ · exp(-shift)).
     moving = {e: np.exp(-v) for e, v in shifts.items() if v.any()}
+    # Sparse classes on their occupied cells: (cells, zones, trials, weapons left there).
+    compact: dict[str, tuple[IntArray, IntArray | None, IntArray, IntArray]] = {}
     for i, spec in enumerate(params.layers):
         cap_row = capacity[i].astype(np.int64)
         if not cap_row.any():
@@ -424,26 +432,39 @@ def engage(
             pk = spec.pk.get(e, 0.0)
             if pk <= 0:
                 continue
-            survivors = pools[e]
-            flat = survivors.reshape(-1)
-            occupied = int(np.count_nonzero(flat))
-            if occupied == 0:
+            cells = compact.get(e)
+            if cells is None:
+                survivors = pools[e]
+                flat = survivors.reshape(-1)
+                occupied = int(np.count_nonzero(flat))
+                if occupied == 0:
+                    continue
+                if occupied < SPARSE_SHARE * flat.size:
+                    # Few cells hold weapons (missiles): the class stays on those cells for
+                    # the rest of the raid (its pools only shrink).
+                    idx = np.flatnonzero(flat)
+                    # One zone (the national view): a cell is a trial.
+                    cells = (
+                        (idx, None, idx, flat[idx])
+                        if nz == 1
+                        else (idx, idx % nz, idx // nz, flat[idx])
+                    )
+                    compact[e] = cells
+            elif not cells[3].any():
                 continue
             share = spec.capacity_share.get(e)
             share_row = None if share is None else np.floor(share * cap_row).astype(np.int64)
             shift = moving.get(e)
             pkc = min(max(pk, 1e-9), 1 - 1e-9)
+            s = spec.shots_for(e)
+            if cells is not None:
+                idx, zone, run, held = cells
             p_run = None
             if shift is not None:
-                p_run = shift * ((1 - pkc) / pkc)
+                p_run = (shift if cells is None else shift[run]) * ((1 - pkc) / pkc)
                 p_run += 1
                 np.reciprocal(p_run, out=p_run)
-            s = spec.shots_for(e)
-            if occupied < SPARSE_SHARE * flat.size:
-                # Few cells hold weapons (missiles): work on those cells only.
-                idx = np.flatnonzero(flat)
-                # One zone (the national view): a cell is a trial.
-                zone, run = (None, idx) if nz == 1 else (idx % nz, idx // nz)
+            if cells is not None:
                 capv = (
                     (cap_row if zone is None else cap_row[zone])
                     if cap_left is None
@@ -455,14 +476,12 @@ def engage(
                     rng,
                     spec.doctrine,
                     s,
-                    flat[idx],
+                    held,
                     capv,
                     None if unlimited else m_i.reshape(-1)[idx],
-                    pkc if p_run is None else p_run[run],
+                    pkc if p_run is None else p_run,
                 )
-                left = survivors.copy()
-                left.reshape(-1)[idx] -= kills
-                pools[e] = left
+                compact[e] = (idx, zone, run, held - kills)
                 if cap_left is None:
                     cap_left = np.broadcast_to(cap_row, (runs, nz)).copy()
                 cap_left.reshape(-1)[idx] -= engaged
@@ -503,6 +522,10 @@ def engage(
                 cost += used_run * price
         if not unlimited:
             left_after[i] = m_i
+    for e, (idx, _, _, held) in compact.items():
+        full = np.zeros(runs * nz, dtype=np.int64)
+        full[idx] = held
+        pools[e] = full.reshape(runs, nz)
     leaked = np.zeros((runs, nm), dtype=np.int64)
     leak_zone = np.zeros((runs, nz), dtype=np.int64)
     for e, ms in members.items():
@@ -563,9 +586,23 @@ def _fire(
     if magazine is None:
         return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
     np.minimum(engaged, magazine, out=engaged, casting="unsafe")  # whole interceptors
-    if (magazine >= shots * engaged).all():
+    enough = magazine >= shots * engaged
+    if enough.all():
         return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
-    return (engaged, *_sls_staged(rng, engaged, p, shots, magazine))
+    short = np.flatnonzero(~enough)
+    if 2 * short.size >= engaged.size:
+        return (engaged, *_sls_staged(rng, engaged, p, shots, magazine))
+    # Few cells short of interceptors (shots > 1 here): one draw for all, then those cells
+    # again stage by stage (their first draws are dropped; cells are drawn independently).
+    kills, used = _sls_unconstrained(rng, engaged, p, shots)
+    pa = np.asarray(p, dtype=np.float64)
+    p_short = pa if pa.ndim == 0 else np.broadcast_to(pa, engaged.shape).reshape(-1)[short]
+    k_short, u_short = _sls_staged(
+        rng, engaged.reshape(-1)[short], p_short, shots, magazine.reshape(-1)[short]
+    )
+    kills.reshape(-1)[short] = k_short
+    used.reshape(-1)[short] = u_short
+    return engaged, kills, used
 
 
 def _sls_unconstrained(
