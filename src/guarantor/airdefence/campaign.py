@@ -9,6 +9,7 @@ negative-binomial around their means, the mix of models as in the reports.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -266,6 +267,44 @@ def _mix_shares(tempo: TempoFit, threats: list[Threat], catalogue: ThreatCatalog
 NIGHT_CHUNK = 32
 
 
+def _small_poisson(rng: np.random.Generator, lam: float, size: int) -> IntArray:
+    """Poisson counts of a small mean by inversion of the CDF: one uniform a count.
+
+    Far cheaper than NumPy's sampler for a mean of order one; single-precision uniforms
+    resolve the probabilities to about 1e-7.
+    """
+    u = uniforms(rng, size)
+    out = np.zeros(size, dtype=np.int64)
+    term = math.exp(-lam)
+    cdf = term
+    idx = np.flatnonzero(u >= cdf)  # K > 0
+    j = 0
+    while idx.size and term > 0:
+        j += 1
+        out[idx] = j
+        term *= lam / j
+        cdf += term
+        idx = idx[u[idx] >= cdf]  # K > j
+    return out
+
+
+def _logseries(rng: np.random.Generator, p: float, size: int) -> IntArray:
+    """Logarithmic counts of parameter ``p`` by Kemp's algorithm, vectorised (exact; the
+    algorithm NumPy's sampler runs one count at a time)."""
+    v = uniforms(rng, size).astype(np.float64)
+    v += 2.0**-25  # inside (0, 1): no log of zero
+    u = uniforms(rng, size).astype(np.float64)
+    q = np.expm1(math.log1p(-p) * u)
+    q *= -1
+    out = np.ones(size, dtype=np.int64)
+    two = v < q
+    out[two] = 2
+    deep = np.flatnonzero(v <= q * q)
+    out[deep] = np.floor(1 + np.log(v[deep]) / np.log(q[deep]))
+    out[v >= p] = 1
+    return out
+
+
 def _tempo_counts(
     rng: np.random.Generator,
     tempo: TempoFit,
@@ -287,8 +326,8 @@ def _tempo_counts(
         if clusters <= 1:
             # Negative binomial as a Poisson number of logarithmic clusters (exact): with a
             # small shape most nights bring none, which makes this much cheaper.
-            n = rng.poisson(clusters, on.size)
-            sizes = rng.logseries(mean / (mean + k), int(n.sum()))
+            n = _small_poisson(rng, clusters, on.size)
+            sizes = _logseries(rng, mean / (mean + k), int(n.sum()))
             owner = np.repeat(np.arange(on.size), n)
             out[on] = np.bincount(owner, weights=sizes, minlength=on.size)
             return out

@@ -413,7 +413,31 @@ def engage(
     # exp(-shift) per class, so that a layer's Pk is 1 / (1 + odds⁻¹ · exp(-shift)).
     moving = {e: np.exp(-v) for e, v in shifts.items() if v.any()}
     # Sparse classes on their occupied cells: (cells, zones, trials, weapons left there).
-    compact: dict[str, tuple[IntArray, IntArray | None, IntArray, IntArray]] = {}
+    compact: dict[str, Cells] = {}
+
+    def settle(i: int, e: str, cells: Cells | None, kills: IntArray, used: IntArray) -> None:
+        """Book layer i's kills of class e and the interceptors it used."""
+        price = params.layers[i].cost_per_shot_usd.get(e, 0.0)
+        if cells is not None:
+            idx, zone, run, held = cells
+            compact[e] = (idx, zone, run, held - kills)
+            if zone is None:
+                kills_by_layer[i][idx] += kills
+                used_by_layer[i][idx] += used
+                if price:
+                    cost[idx] += used * price
+                return
+            kills_run = np.bincount(run, weights=kills, minlength=runs).astype(np.int64)
+            used_run = np.bincount(run, weights=used, minlength=runs).astype(np.int64)
+        else:
+            pools[e] = pools[e] - kills
+            kills_run = zone_sum(kills)
+            used_run = zone_sum(used)
+        kills_by_layer[i] += kills_run
+        used_by_layer[i] += used_run
+        if price:
+            cost[:] += used_run * price
+
     for i, spec in enumerate(params.layers):
         cap_row = capacity[i].astype(np.int64)
         if not cap_row.any():
@@ -427,6 +451,10 @@ def engage(
         unlimited = bool(np.isinf(m_i).all())
         if not unlimited:
             m_i = np.array(m_i, dtype=np.float64)
+        # Where the interceptors a class uses do not depend on its kills (salvos, or no
+        # magazine to run short), the layer's classes are drawn together after its loop.
+        deferred = unlimited or spec.doctrine == "salvo"
+        pending: list[tuple[str, Cells | None, IntArray, FloatArray | float, int]] = []
         cap_left: IntArray | None = None
         for e in order:
             pk = spec.pk.get(e, 0.0)
@@ -464,6 +492,7 @@ def engage(
                 p_run = (shift if cells is None else shift[run]) * ((1 - pkc) / pkc)
                 p_run += 1
                 np.reciprocal(p_run, out=p_run)
+            p_e: FloatArray | float = pkc if p_run is None else p_run
             if cells is not None:
                 capv = (
                     (cap_row if zone is None else cap_row[zone])
@@ -472,54 +501,45 @@ def engage(
                 )
                 if share_row is not None:
                     capv = np.minimum(capv, share_row if zone is None else share_row[zone])
-                engaged, kills, used = _fire(
-                    rng,
-                    spec.doctrine,
-                    s,
-                    held,
-                    capv,
-                    None if unlimited else m_i.reshape(-1)[idx],
-                    pkc if p_run is None else p_run,
-                )
-                compact[e] = (idx, zone, run, held - kills)
+                mag_v = None if unlimited else m_i.reshape(-1)[idx]
+                if deferred:
+                    engaged = _engaged(spec.doctrine, s, held, capv, mag_v)
+                    used = s * engaged if spec.doctrine == "salvo" and s > 1 else engaged
+                    pending.append((e, cells, engaged, p_e, s))
+                else:
+                    engaged, kills, used = _fire(rng, spec.doctrine, s, held, capv, mag_v, p_e)
+                    settle(i, e, cells, kills, used)
                 if cap_left is None:
                     cap_left = np.broadcast_to(cap_row, (runs, nz)).copy()
                 cap_left.reshape(-1)[idx] -= engaged
                 if not unlimited:
                     m_i.reshape(-1)[idx] -= used
-                price = spec.cost_per_shot_usd.get(e, 0.0)
-                if zone is None:
-                    kills_by_layer[i][idx] += kills
-                    used_by_layer[i][idx] += used
-                    if price:
-                        cost[idx] += used * price
-                    continue
-                kills_run = np.bincount(run, weights=kills, minlength=runs).astype(np.int64)
-                used_run = np.bincount(run, weights=used, minlength=runs).astype(np.int64)
             else:
                 capd: IntArray = cap_row if cap_left is None else cap_left
                 if share_row is not None:
                     capd = np.minimum(capd, share_row)
-                engaged, kills, used = _fire(
-                    rng,
-                    spec.doctrine,
-                    s,
-                    survivors,
-                    capd,
-                    None if unlimited else m_i,
-                    pkc if p_run is None else p_run[:, None],
-                )
-                pools[e] = survivors - kills
+                p_d = p_e if isinstance(p_e, float) else p_e[:, None]
+                mag_d = None if unlimited else m_i
+                if deferred:
+                    engaged = _engaged(spec.doctrine, s, survivors, capd, mag_d)
+                    used = s * engaged if spec.doctrine == "salvo" and s > 1 else engaged
+                    pending.append((e, None, engaged, p_d, s))
+                else:
+                    engaged, kills, used = _fire(rng, spec.doctrine, s, survivors, capd, mag_d, p_d)
+                    settle(i, e, None, kills, used)
                 cap_left = (cap_row if cap_left is None else cap_left) - engaged
                 if not unlimited:
                     m_i = m_i - used
-                kills_run = zone_sum(kills)
-                used_run = zone_sum(used)
-            kills_by_layer[i] += kills_run
-            used_by_layer[i] += used_run
-            price = spec.cost_per_shot_usd.get(e, 0.0)
-            if price:
-                cost += used_run * price
+        if pending:
+            drawn = _draw_together(
+                rng, [(n, 1 - (1 - np.asarray(q)) ** k) for _, _, n, q, k in pending]
+            )
+            for (e, cells, engaged, p_e, s), kills in zip(pending, drawn, strict=True):
+                if spec.doctrine == "salvo":
+                    used = s * engaged if s > 1 else engaged
+                else:
+                    used = _sls_used(engaged, kills, p_e, s)
+                settle(i, e, cells, kills, used)
         if not unlimited:
             left_after[i] = m_i
     for e, (idx, _, _, held) in compact.items():
@@ -557,6 +577,9 @@ def engage(
         launched, leaked, leak_zone, kills_by_layer.T.copy(), used_by_layer.T.copy(), cost, mag
     )
 
+
+#: A sparse class on its occupied cells: (cells, zones, trials, weapons left there).
+Cells = tuple[IntArray, IntArray | None, IntArray, IntArray]
 
 #: A class whose weapons occupy fewer than this share of the trial-zone cells (a few missiles)
 #: is engaged on those cells only.
@@ -605,20 +628,47 @@ def _fire(
     return engaged, kills, used
 
 
-def _sls_unconstrained(
-    rng: np.random.Generator, engaged: IntArray, p: FloatArray | float, shots: int
-) -> tuple[IntArray, IntArray]:
-    """Shoot-look-shoot with enough interceptors: one draw for kills.
+def _engaged(
+    doctrine: str, shots: int, survivors: IntArray, cap: IntArray, magazine: FloatArray | None
+) -> IntArray:
+    """Targets a layer engages where the magazine never binds mid-engagement (see _fire)."""
+    engaged = np.minimum(survivors, cap)
+    if magazine is not None:
+        # Salvo: whole salvos only; shoot-look-shoot without a magazine never gets here.
+        np.minimum(engaged, magazine / shots, out=engaged, casting="unsafe")
+    return engaged
 
-    A target survives all ``shots`` with probability (1-p)^shots, so kills are binomial;
-    survivors took ``shots`` shots each and the killed took on average E[G | G <= shots]
+
+def _draw_together(
+    rng: np.random.Generator, draws: list[tuple[IntArray, FloatArray]]
+) -> list[IntArray]:
+    """Binomial counts for several (n, p) pairs in one sampler call, split back by pair."""
+    if len(draws) == 1:
+        n, p = draws[0]
+        return [binomial(rng, n, p)]
+    n_all = np.concatenate([n.reshape(-1) for n, _ in draws])
+    p_all = np.concatenate(
+        [np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape).reshape(-1) for n, p in draws]
+    )
+    k_all = binomial(rng, n_all, p_all)
+    out: list[IntArray] = []
+    a = 0
+    for n, _ in draws:
+        out.append(k_all[a : a + n.size].reshape(n.shape))
+        a += n.size
+    return out
+
+
+def _sls_used(engaged: IntArray, kills: IntArray, p: FloatArray | float, shots: int) -> IntArray:
+    """Interceptors used by shoot-look-shoot with enough of them, given the kills.
+
+    Survivors took ``shots`` shots each and the killed took on average E[G | G <= shots]
     (G geometric), which sets the shots used (rounded).
     """
+    if shots == 1:
+        return engaged
     q = 1 - np.asarray(p, dtype=np.float64)
     kill_p = 1 - q**shots
-    kills = binomial(rng, engaged, kill_p)
-    if shots == 1:
-        return kills, engaged
     # E[G | G <= shots] = sum_k k q^(k-1) (1 - q) / kill_p, accumulated term by term.
     term = np.ones_like(q)
     acc = np.ones_like(q)
@@ -632,7 +682,19 @@ def _sls_unconstrained(
     missed = engaged - kills
     missed *= shots
     used += missed
-    return kills, used
+    return used
+
+
+def _sls_unconstrained(
+    rng: np.random.Generator, engaged: IntArray, p: FloatArray | float, shots: int
+) -> tuple[IntArray, IntArray]:
+    """Shoot-look-shoot with enough interceptors: one draw for kills.
+
+    A target survives all ``shots`` with probability (1-p)^shots, so kills are binomial; the
+    shots used follow from the kills (see :func:`_sls_used`).
+    """
+    kills = binomial(rng, engaged, 1 - (1 - np.asarray(p, dtype=np.float64)) ** shots)
+    return kills, _sls_used(engaged, kills, p, shots)
 
 
 def _sls_staged(
