@@ -6,36 +6,19 @@ gets a schema of its own, dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from guarantor.store import Store
 from guarantor.store.users import add_user
 from guarantor.web import create_app, ensure_data
-
-POSTGRES_URL = os.environ.get("GUARANTOR_TEST_POSTGRES_URL")
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="GUARANTOR_TEST_POSTGRES_URL not set"),
-        ],
-    ),
-]
+from tests.databases import BACKENDS, postgres_schema
 
 
 def _sqlite(tmp_path: Path) -> str:
@@ -60,18 +43,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, seeded_sqlite: Path) 
         shutil.copyfile(seeded_sqlite, target)
         yield f"sqlite:///{target}"
         return
-    assert POSTGRES_URL
-    schema = f"w_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("w") as url:
+        yield url
 
 
 @pytest.fixture()
