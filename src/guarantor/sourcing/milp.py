@@ -1,32 +1,32 @@
 """Steps 2-6: model, variables, constraints, objectives and the lexicographic solve (HiGHS).
 
 Variables
-    ``x[k]``   integer, units of pledge ``p(k)`` assigned to requirement ``r(k)``, 0..available;
+    ``x[k]``   integer, units of pledge group ``g(k)`` assigned to requirement ``r(k)``;
     ``f[r]``   continuous, units of the class filled in requirement ``r``, 0..demand
-               (demand..demand for must-fill requirements);
-    ``C[n]``   continuous, nation ``n``'s annual cost (USD millions);
-    ``S``      continuous, the states' total cost;
-    ``d[n]``   continuous, |C[n] - gdp_share[n] * S| for each state.
+               (demand..demand for must-fill requirements).
 Constraints
-    pledge:   sum_r x[p, r] <= available[p];
-    supply:   f[r] - sum_p factor[p, r] * x[p, r] <= 0 (its dual is the shadow price);
-    maximum:  sum personnel * x <= max_personnel[n] where a nation sets one;
-    cost:     C[n] = sum cost * x;  S = sum over states of C[n];
-    fairness: d[n] >= C[n] - g[n] S;  d[n] >= g[n] S - C[n].
-Objectives, in order (each stage keeps the previous optimum as a constraint)
+    pledge:   sum_r x[g, r] <= available[g];
+    supply:   f[r] - sum_g factor[g, r] * x[g, r] <= 0 (its dual is the shadow price);
+    maximum:  sum personnel * x <= max_personnel[n] where a nation sets one.
+Objectives, in order (each stage keeps the previous optimum)
     1. maximise sum_r priority[r] / demand[r] * f[r] (priority-weighted coverage);
-    2. minimise sum_n C[n];
-    3. minimise sum over states of d[n] (cost shares against GDP shares).
+    2. minimise sum cost * x, with coverage at its optimum (a row);
+    3. with the force list of stage 2 kept, minimise the states' summed deviation of cost
+       share from GDP share (:mod:`guarantor.sourcing.fairness`).
+Each later stage starts from a solution polished on the support of its LP relaxation, so
+HiGHS spends its time proving rather than searching.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from highspy import _core as hs
 
+from guarantor.sourcing.fairness import fairness_model
 from guarantor.sourcing.problem import SourcingData
 
 _STATUS = {
@@ -47,11 +47,7 @@ class Layout:
 
     n_x: int
     f0: int
-    c0: int
-    s: int
-    d0: int
     n_cols: int
-    states: list[str]
     supply_rows: list[int]
 
 
@@ -94,6 +90,7 @@ class Groups:
     pair_nation: np.ndarray
     pair_cost: np.ndarray
     pair_pers: np.ndarray
+    pair_capability: np.ndarray
 
 
 def group_pledges(data: SourcingData) -> Groups:
@@ -137,6 +134,7 @@ def group_pledges(data: SourcingData) -> Groups:
         pair_nation=np.array([c[3] for c in cols], dtype=np.int64),
         pair_cost=np.array([c[4].unit_cost_usd / _MILLION for c in cols], dtype=float),
         pair_pers=np.array([float(c[4].capability.personnel) for c in cols], dtype=float),
+        pair_capability=np.array([c[4].capability.id for c in cols], dtype=str),
     )
 
 
@@ -166,24 +164,20 @@ def build_lp(
     """The model over merged pledges as a HiGHS LP with integrality, its layout, and the
     stage-1 weights; assembled as a column-wise sparse matrix from NumPy arrays."""
     gr = groups if groups is not None else group_pledges(data)
-    n_x, n_r, n_n = len(gr.pair_group), len(data.requirements), len(data.nations)
+    n_x, n_r = len(gr.pair_group), len(data.requirements)
     n_g = len(gr.members)
     n_idx = {code: i for i, code in enumerate(data.nations)}
-    states = [c for c in data.nations if c in data.gdp_share]
-    n_s = len(states)
-    f0, c0 = n_x, n_x + n_r
-    s = c0 + n_n
-    d0 = s + 1
-    n_cols = d0 + n_s
+    f0 = n_x
+    n_cols = f0 + n_r
     inf = hs.kHighsInf
     demand = np.array([r.quantity for r in data.requirements], dtype=float)
     lower = np.zeros(n_cols)
-    upper = np.full(n_cols, inf)
+    upper = np.empty(n_cols)
     upper[:n_x] = gr.available[gr.pair_group]
-    upper[f0 : f0 + n_r] = demand
+    upper[f0:] = demand
     if must_fill and data.must_fill:
         lower[f0 + np.array(data.must_fill)] = demand[data.must_fill]
-    # Rows: groups, supply, national maxima, nation cost, state total, fairness (2 per state).
+    # Rows: groups, supply, national maxima.
     capped = [
         (n_idx[code], float(cap))
         for code, cap in data.max_personnel.items()
@@ -191,60 +185,29 @@ def build_lp(
     ]
     r_sup = n_g
     r_max = r_sup + n_r
-    r_cost = r_max + len(capped)
-    r_tot = r_cost + n_n
-    r_fair = r_tot + 1
-    n_rows = r_fair + 2 * n_s
-    row_lo = np.concatenate(
-        [
-            np.full(n_g + n_r + len(capped), -inf),
-            np.zeros(n_n + 1 + 2 * n_s),
-        ]
-    )
-    row_hi = np.concatenate(
-        [
-            gr.available,
-            np.zeros(n_r),
-            np.array([c for _, c in capped]),
-            np.zeros(n_n + 1),
-            np.full(2 * n_s, inf),
-        ]
-    )
-    cap_row = np.full(n_n, -1, dtype=np.int64)
+    n_rows = r_max + len(capped)
+    row_lo = np.full(n_rows, -inf)
+    row_hi = np.concatenate([gr.available, np.zeros(n_r), np.array([c for _, c in capped])])
+    cap_row = np.full(len(data.nations), -1, dtype=np.int64)
     for m, (n, _cap) in enumerate(capped):
         cap_row[n] = r_max + m
     xs = np.arange(n_x)
-    rr: list[np.ndarray] = [gr.pair_group, r_sup + gr.pair_req, r_cost + gr.pair_nation]
-    cc: list[np.ndarray] = [xs, xs, xs]
-    vv: list[np.ndarray] = [np.ones(n_x), -gr.pair_factor, -gr.pair_cost]
     has_cap = cap_row[gr.pair_nation] >= 0
-    rr.append(cap_row[gr.pair_nation][has_cap])
-    cc.append(xs[has_cap])
-    vv.append(gr.pair_pers[has_cap])
-    rr.append(r_sup + np.arange(n_r))
-    cc.append(f0 + np.arange(n_r))
-    vv.append(np.ones(n_r))
-    rr.append(r_cost + np.arange(n_n))
-    cc.append(c0 + np.arange(n_n))
-    vv.append(np.ones(n_n))
-    st_n = np.array([n_idx[c] for c in states], dtype=np.int64)
-    g = np.array([data.gdp_share[c] for c in states], dtype=float)
-    ms = np.arange(n_s)
-    rr += [np.array([r_tot]), np.full(n_s, r_tot)]
-    cc += [np.array([s]), c0 + st_n]
-    vv += [np.ones(1), -np.ones(n_s)]
-    for sign, base in ((1.0, r_fair), (-1.0, r_fair + n_s)):
-        rr += [base + ms, base + ms, base + ms]
-        cc += [d0 + ms, c0 + st_n, np.full(n_s, s)]
-        vv += [np.ones(n_s), -sign * np.ones(n_s), sign * g]
-    rows = np.concatenate(rr)
-    cols = np.concatenate(cc)
-    vals = np.concatenate(vv)
+    rows = np.concatenate(
+        [
+            gr.pair_group,
+            r_sup + gr.pair_req,
+            cap_row[gr.pair_nation][has_cap],
+            r_sup + np.arange(n_r),
+        ]
+    )
+    cols = np.concatenate([xs, xs, xs[has_cap], f0 + np.arange(n_r)])
+    vals = np.concatenate([np.ones(n_x), -gr.pair_factor, gr.pair_pers[has_cap], np.ones(n_r)])
     order = np.lexsort((rows, cols))
     start = np.zeros(n_cols + 1, dtype=np.int32)
     np.cumsum(np.bincount(cols, minlength=n_cols), out=start[1:])
     weights = np.zeros(n_cols)
-    weights[f0 : f0 + n_r] = data.weights
+    weights[f0:] = data.weights
     lp = hs.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
@@ -259,11 +222,8 @@ def build_lp(
     lp.a_matrix_.start_ = start
     lp.a_matrix_.index_ = rows[order].astype(np.int32)
     lp.a_matrix_.value_ = vals[order]
-    lp.integrality_ = [hs.HighsVarType.kInteger] * n_x + [hs.HighsVarType.kContinuous] * (
-        n_cols - n_x
-    )
-    supply_rows = list(range(r_sup, r_sup + n_r))
-    layout = Layout(n_x, f0, c0, s, d0, n_cols, states, supply_rows)
+    lp.integrality_ = [hs.HighsVarType.kInteger] * n_x + [hs.HighsVarType.kContinuous] * n_r
+    layout = Layout(n_x, f0, n_cols, list(range(r_sup, r_sup + n_r)))
     return lp, layout, weights
 
 
@@ -281,24 +241,63 @@ def _highs(time_limit_s: float, gap: float) -> hs._Highs:
 
 
 def _run(
-    h: hs._Highs, name: str, stages: list[StageOutcome], time_limit_s: float
+    h: hs._Highs,
+    name: str,
+    stages: list[StageOutcome],
+    time_limit_s: float,
+    objective: Callable[[np.ndarray], float],
+    extra_seconds: float = 0.0,
 ) -> tuple[str, np.ndarray | None]:
+    """Run one stage; its objective is computed from the returned solution (HiGHS's reported
+    objective can belong to a different incumbent than the one it returns)."""
     # The MIP solver measures its time limit from the start of each run, so each stage gets
     # the full limit (adding the run time so far let a later stage overrun it).
     h.setOptionValue("time_limit", float(time_limit_s))
     t0 = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0 + extra_seconds
     model_status = h.getModelStatus()
     status = _STATUS.get(model_status, h.modelStatusToString(model_status))
     sol = h.getSolution()
     has = bool(sol.value_valid) and status != "infeasible"
     values = np.asarray(sol.col_value, dtype=float) if has else None
-    objective = float(h.getInfo().objective_function_value) if has else None
-    if objective is not None and name == "coverage":
-        objective = -objective
-    stages.append(StageOutcome(name, status, objective, seconds))
+    value = objective(values) if values is not None else None
+    stages.append(StageOutcome(name, status, value, seconds))
     return status, values
+
+
+def _polish(
+    h: hs._Highs, integer: np.ndarray, start: np.ndarray, time_limit_s: float, gap: float
+) -> np.ndarray:
+    """A good first solution for the MIP held by ``h``: the MIP restricted to the columns used
+    by its LP relaxation or by ``start`` (a feasible solution), solved from ``start``.
+
+    HiGHS proves a stage quickly once it holds a near-optimal solution, but its own
+    heuristics take seconds to find one among the many near-symmetric assignments; this
+    restriction is small and, since the LP optimum is nearly integral, contains one.
+    """
+    model = h.getLp()
+    integrality = model.integrality_
+    model.integrality_ = []
+    relaxed = _highs(time_limit_s, 0.0)
+    relaxed.passModel(model)
+    relaxed.run()
+    if relaxed.getModelStatus() != hs.HighsModelStatus.kOptimal:
+        return start
+    lp_x = np.asarray(relaxed.getSolution().col_value, dtype=float)[integer]
+    unused = (lp_x <= 1e-7) & (start[integer] <= 0.5)
+    upper = np.array(model.col_upper_)
+    upper[integer[unused]] = 0.0
+    model.col_upper_ = upper
+    model.integrality_ = integrality
+    sub = _highs(time_limit_s, gap)
+    sub.passModel(model)
+    _warm(sub, start)
+    sub.run()
+    sol = sub.getSolution()
+    if not sol.value_valid:
+        return start
+    return np.asarray(sol.col_value, dtype=float)
 
 
 def shadow_prices(lp: hs.HighsLp, layout: Layout, time_limit_s: float) -> np.ndarray:
@@ -329,51 +328,53 @@ def solve(
 ) -> Solution:
     """Build and solve the three stages; stop at the first stage that is not optimal.
 
-    Stage 1 runs to relative gap ``gap``; stages 2 and 3 to ``later_gap`` (proving a cost
-    optimum among the many near-symmetric assignments of equal coverage is what takes time).
+    Stage 1 runs to relative gap ``gap``; stages 2 and 3 to ``later_gap``. Each later stage
+    keeps the earlier optimum as a constraint (coverage as a row in stage 2; the force list,
+    which fixes both coverage and cost, in stage 3) and starts from a polished solution.
     """
     groups = group_pledges(data)
-    lp, layout, _weights = build_lp(data, must_fill, groups)
+    lp, layout, weights = build_lp(data, must_fill, groups)
     stages: list[StageOutcome] = []
-    n_r = len(data.requirements)
+    n_r, n_x = len(data.requirements), layout.n_x
+    cost = np.zeros(layout.n_cols)
+    cost[:n_x] = groups.pair_cost
     h = _highs(time_limit_s, gap)
     h.passModel(lp)
-    status, values = _run(h, "coverage", stages, time_limit_s)
+    h.setOptionValue("presolve", "off")
+    status, values = _run(h, "coverage", stages, time_limit_s, lambda v: float(weights @ v))
     shadow = np.zeros(n_r)
+    xg = np.rint(values[:n_x]) if values is not None else np.zeros(n_x)
     if status == "optimal" and values is not None:
         t0 = time.perf_counter()
         shadow = shadow_prices(lp, layout, time_limit_s)
         stages.append(
             StageOutcome("lp-relaxation duals", "optimal", None, time.perf_counter() - t0)
         )
-        # Keep each slot's stage-1 fill (rounded down to what the integer assignment supplies).
-        f_idx = np.arange(layout.f0, layout.f0 + n_r, dtype=np.int32)
-        kept = np.maximum(0.0, values[layout.f0 : layout.f0 + n_r] - 1e-6)
-        h.changeColsBounds(
-            n_r, f_idx, kept, np.array([r.quantity for r in data.requirements], dtype=float)
-        )
-        cost = np.zeros(layout.n_cols)
-        cost[layout.c0 : layout.c0 + len(data.nations)] = 1.0
+        # Keep the coverage optimum (as the solution scores it) with a tolerance far below
+        # the smallest change one unit makes.
+        covered = float(weights @ values)
+        f_cols = np.arange(layout.f0, layout.n_cols, dtype=np.int32)
+        h.addRow(covered - 1e-7 * max(1.0, covered), hs.kHighsInf, n_r, f_cols, weights[f_cols])
         h.changeColsCost(layout.n_cols, np.arange(layout.n_cols, dtype=np.int32), cost)
         h.setOptionValue("mip_rel_gap", float(later_gap))
-        _warm(h, values)
-        status, new = _run(h, "cost", stages, time_limit_s)
-        values = new if new is not None else values
+        h.setOptionValue("presolve", "choose")
+        t0 = time.perf_counter()
+        start = _polish(h, np.arange(n_x), values, time_limit_s, later_gap)
+        _warm(h, start)
+        status, new = _run(
+            h,
+            "cost",
+            stages,
+            time_limit_s,
+            lambda v: float(cost @ v),
+            time.perf_counter() - t0,
+        )
+        if new is not None:
+            xg = np.rint(new[:n_x])
         if status == "optimal" and new is not None:
-            total = float(cost @ new)
-            tol = 1e-6 * max(1.0, abs(total))
-            cols = np.nonzero(cost)[0].astype(np.int32)
-            h.addRow(-hs.kHighsInf, total + tol, len(cols), cols, cost[cols])
-            fair = np.zeros(layout.n_cols)
-            fair[layout.d0 : layout.d0 + len(layout.states)] = 1.0
-            h.changeColsCost(layout.n_cols, np.arange(layout.n_cols, dtype=np.int32), fair)
-            _warm(h, new)
-            status, last = _run(h, "fairness", stages, time_limit_s)
-            values = last if last is not None else values
-    if values is None:
-        values = np.zeros(layout.n_cols)
-    x = split_back(data, groups, np.rint(values[: layout.n_x]))
-    supply = np.bincount(groups.pair_req, groups.pair_factor * np.rint(values[: layout.n_x]), n_r)
+            status, xg = _fairness(data, groups, xg, stages, time_limit_s, later_gap)
+    x = split_back(data, groups, xg)
+    supply = np.bincount(groups.pair_req, groups.pair_factor * xg, n_r)
     filled = np.minimum(supply, [r.quantity for r in data.requirements])
     return Solution(
         status=status,
@@ -383,6 +384,49 @@ def solve(
         stages=stages,
         solve_seconds=sum(s.seconds for s in stages),
     )
+
+
+def _fairness(
+    data: SourcingData,
+    groups: Groups,
+    xg: np.ndarray,
+    stages: list[StageOutcome],
+    time_limit_s: float,
+    gap: float,
+) -> tuple[str, np.ndarray]:
+    """Stage 3 (see :mod:`guarantor.sourcing.fairness`); returns the status and assignment."""
+    t0 = time.perf_counter()
+    fm = fairness_model(
+        data,
+        xg,
+        groups.pair_group,
+        groups.pair_req,
+        groups.pair_factor,
+        groups.pair_cost,
+        groups.pair_pers,
+        groups.pair_nation,
+        groups.available,
+        groups.pair_capability,
+    )
+    h = _highs(time_limit_s, gap)
+    h.passModel(fm.lp)
+    start = _polish(h, np.arange(len(fm.columns)), fm.start, time_limit_s, gap)
+    _warm(h, start)
+    deviation = np.asarray(fm.lp.col_cost_, dtype=float) * 2.0
+    status, values = _run(
+        h,
+        "fairness",
+        stages,
+        time_limit_s,
+        lambda v: float(deviation @ v),
+        time.perf_counter() - t0,
+    )
+    if values is None:
+        return status, xg
+    n_x = len(fm.columns)
+    out = xg.copy()
+    out[fm.columns] = np.rint(values[:n_x])
+    return status, out
 
 
 def _warm(h: hs._Highs, values: np.ndarray) -> None:
