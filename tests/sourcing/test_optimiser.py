@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from guarantor.sourcing import SourcingOptions, source
 from guarantor.sourcing.substitutions import compatibility
 from tests.sourcing.conftest import make, pledge, requirement
 
-EXACT = SourcingOptions(mip_rel_gap=0.0, later_rel_gap=0.0)
+EXACT = SourcingOptions(mip_rel_gap=0.0, later_rel_gap=0.0, fairness_gap_pp=0.0)
 
 
 def _filled(result, rid):  # type: ignore[no-untyped-def]
@@ -41,6 +42,25 @@ def test_hand_computed_optimum() -> None:
     # The battlegroup slot is full, but one more unit delivered to it would free the French
     # battlegroup for the company slot: 4 companies x 0.5 = 2.
     assert next(q for q in r.requirements if q.id == "bg").shadow_price == 2.0
+
+
+def test_fairness_splits_the_force_by_gdp() -> None:
+    # Two battlegroups needed; France and the UK each offer two at the same cost. Their GDP
+    # shares are close to half each, so the plan takes one from each (sending both from one
+    # nation would put its share near 100% against a fair share near 50%).
+    sc = make(
+        [pledge("F", "FRA", "battlegroup", quantity=2), pledge("G", "GBR", "battlegroup", 2)],
+        [requirement("bg", "battlegroup", quantity=2)],
+    )
+    r = source(sc, EXACT)
+    assert r.status == "optimal"
+    assert [s.name for s in r.stages] == ["coverage", "lp-relaxation duals", "cost", "fairness"]
+    assert sorted((a.nation, a.quantity) for a in r.assignments) == [("FRA", 1), ("GBR", 1)]
+    shares = {n.iso3: (n.cost_share_pct, n.fair_share_pct) for n in r.nations}
+    assert shares["FRA"][0] == shares["GBR"][0] == 50.0
+    fair = next(s.objective for s in r.stages if s.name == "fairness")
+    assert fair is not None
+    assert abs(fair - sum(abs(c - f) for c, f in shares.values()) * r.total_cost_usd / 1e8) < 1e-3
 
 
 def test_us_backstop_blocks_unless_the_us_backs_it() -> None:
@@ -151,7 +171,7 @@ def instances(draw):  # type: ignore[no-untyped-def]
     pledges = [
         pledge(
             f"P{i}",
-            draw(st.sampled_from(["FRA", "GBR"])),
+            draw(st.sampled_from(["FRA", "GBR", "EST"])),
             draw(st.sampled_from(CAPS)),
             quantity=draw(st.integers(1, 2)),
             readiness_days=draw(st.sampled_from([0, 60])),
@@ -172,11 +192,25 @@ def instances(draw):  # type: ignore[no-untyped-def]
         for j in range(n_r)
     ]
     cap = draw(st.sampled_from([None, 6000]))
-    contributors = [Contributor(code="FRA", max_personnel=cap), Contributor(code="GBR")]
+    contributors = [
+        Contributor(code="FRA", max_personnel=cap),
+        Contributor(code="GBR"),
+        Contributor(code="EST"),
+    ]
     return make(pledges, reqs, contributors=contributors)
 
 
-def brute_force(sc) -> float:  # type: ignore[no-untyped-def]
+class Plan(NamedTuple):
+    """One feasible assignment of a small instance, as the brute force scores it."""
+
+    coverage: float
+    cost: float
+    nation_cost: dict[str, float]
+    force: frozenset[tuple[int, str, int]]
+
+
+def plans(sc) -> list[Plan]:  # type: ignore[no-untyped-def]
+    """Every feasible assignment: each pledge's units split over the slots it may fill."""
     compat = compatibility(load_capabilities())
     caps = load_capabilities()
     maxima = {c.code: c.max_personnel for c in sc.contributors}
@@ -196,30 +230,62 @@ def brute_force(sc) -> float:  # type: ignore[no-untyped-def]
             if sum(s) <= p.quantity
         ]
         options.append([(dict(zip(ok, s, strict=True))) for s in splits])
-    best = 0.0
+    out = []
     for combo in itertools.product(*options):
         supply = [0.0] * len(sc.requirements)
         pers: dict[str, int] = {}
+        cost: dict[str, float] = {}
+        force: dict[tuple[int, str], int] = {}
         for p, split in zip(sc.pledges, combo, strict=True):
             for j, q in split.items():
                 supply[j] += q * compat[(p.capability, sc.requirements[j].capability_class)]
                 pers[p.nation] = pers.get(p.nation, 0) + q * caps[p.capability].personnel
+                cost[p.nation] = cost.get(p.nation, 0.0) + q * caps[p.capability].annual_cost_usd
+                if q:
+                    force[(j, p.capability)] = force.get((j, p.capability), 0) + q
         if any(m is not None and pers.get(n, 0) > m for n, m in maxima.items()):
             continue
         cov = sum(
             r.priority / r.quantity * min(r.quantity, s)
             for r, s in zip(sc.requirements, supply, strict=True)
         )
-        best = max(best, cov)
-    return best
+        out.append(
+            Plan(cov, sum(cost.values()), cost, frozenset((j, c, q) for (j, c), q in force.items()))
+        )
+    return out
+
+
+def _force(sc, result) -> frozenset[tuple[int, str, int]]:  # type: ignore[no-untyped-def]
+    index = {r.id: j for j, r in enumerate(sc.requirements)}
+    force: dict[tuple[int, str], int] = {}
+    for a in result.assignments:
+        key = (index[a.requirement_id], a.capability)
+        force[key] = force.get(key, 0) + a.quantity
+    return frozenset((j, c, q) for (j, c), q in force.items())
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_matches_brute_force(sc) -> None:  # type: ignore[no-untyped-def]
+    """Each stage against enumeration: the best coverage; the least cost at that coverage;
+    and, among plans fielding the same force list, the least deviation from GDP shares."""
     r = source(sc, EXACT)
     assert r.status == "optimal"
-    assert abs(r.coverage_score - brute_force(sc)) < 1e-6
+    everything = plans(sc)
+    best = max(p.coverage for p in everything)
+    assert abs(r.coverage_score - best) < 1e-6
+    cheapest = min(p.cost for p in everything if p.coverage > best - 1e-9)
+    assert abs(r.total_cost_usd - cheapest) <= 1e-6 * max(1.0, cheapest) + 0.01
+    fair = {n.iso3: n.fair_share_pct / 100 for n in r.nations if n.fair_share_pct is not None}
+    force = _force(sc, r)
+
+    def deviation(nation_cost: dict[str, float]) -> float:
+        total = sum(nation_cost.get(n, 0.0) for n in fair)
+        return sum(abs(nation_cost.get(n, 0.0) - g * total) for n, g in fair.items())
+
+    got = deviation({n.iso3: n.cost_usd for n in r.nations})
+    least = min(deviation(p.nation_cost) for p in everything if p.force == force)
+    assert got <= least + 1e-6 * max(1.0, least) + 0.05
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -39,6 +39,16 @@ class FairnessModel:
     columns: np.ndarray
     start: np.ndarray
     total_cost: float
+    states_cost: float
+    states: np.ndarray
+    share: np.ndarray
+
+    def under_target(self, values: np.ndarray) -> np.ndarray:
+        """Nation indices of the states paying less than their GDP share in ``values``."""
+        y0 = len(self.columns)
+        y = values[y0 : y0 + len(self.states)]
+        below: np.ndarray = self.states[y < self.share * values[-1] - 1e-6]
+        return below
 
 
 def fairness_model(
@@ -140,4 +150,12 @@ def fairness_model(
     state_cost = np.bincount(st[is_state], cost[is_state] * x[cols][is_state], n_s)
     start[s_col] = float(state_cost.sum())
     start[y0:s_col] = np.minimum(state_cost, share * start[s_col])
-    return FairnessModel(lp=lp, columns=cols, start=start, total_cost=total)
+    return FairnessModel(
+        lp=lp,
+        columns=cols,
+        start=start,
+        total_cost=total,
+        states_cost=float(start[s_col]),
+        states=np.array([n_idx[c] for c in states], dtype=np.int64),
+        share=share,
+    )

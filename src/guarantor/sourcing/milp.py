@@ -27,6 +27,7 @@ import numpy as np
 from highspy import _core as hs
 
 from guarantor.sourcing.fairness import fairness_model
+from guarantor.sourcing.options import SourcingOptions
 from guarantor.sourcing.problem import SourcingData
 
 _STATUS = {
@@ -227,13 +228,14 @@ def build_lp(
     return lp, layout, weights
 
 
-def _highs(time_limit_s: float, gap: float) -> hs._Highs:
+def _highs(time_limit_s: float, gap: float, abs_gap: float = 1e-6) -> hs._Highs:
     # The private base class: the public wrapper prints a banner on stdout when constructed,
     # which would corrupt JSON output.
     h = hs._Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("mip_abs_gap", float(abs_gap))
     h.setOptionValue("random_seed", 0)
     # One thread: solves are small, and sweeps run one solve per core on every worker.
     h.setOptionValue("threads", 1)
@@ -267,10 +269,16 @@ def _run(
 
 
 def _polish(
-    h: hs._Highs, integer: np.ndarray, start: np.ndarray, time_limit_s: float, gap: float
+    h: hs._Highs,
+    integer: np.ndarray,
+    start: np.ndarray,
+    time_limit_s: float,
+    gap: float,
+    free: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """A good first solution for the MIP held by ``h``: the MIP restricted to the columns used
-    by its LP relaxation or by ``start`` (a feasible solution), solved from ``start``.
+    by its LP relaxation or by ``start`` (a feasible solution), and those ``free`` marks
+    given the LP relaxation's solution, solved from ``start``.
 
     HiGHS proves a stage quickly once it holds a near-optimal solution, but its own
     heuristics take seconds to find one among the many near-symmetric assignments; this
@@ -284,13 +292,15 @@ def _polish(
     relaxed.run()
     if relaxed.getModelStatus() != hs.HighsModelStatus.kOptimal:
         return start
-    lp_x = np.asarray(relaxed.getSolution().col_value, dtype=float)[integer]
-    unused = (lp_x <= 1e-7) & (start[integer] <= 0.5)
+    lp_values = np.asarray(relaxed.getSolution().col_value, dtype=float)
+    unused = (lp_values[integer] <= 1e-7) & (start[integer] <= 0.5)
+    if free is not None:
+        unused &= ~free(lp_values)[integer]
     upper = np.array(model.col_upper_)
     upper[integer[unused]] = 0.0
     model.col_upper_ = upper
     model.integrality_ = integrality
-    sub = _highs(time_limit_s, gap)
+    sub = _highs(time_limit_s, gap, float(h.getOptionValue("mip_abs_gap")[1]))
     sub.passModel(model)
     _warm(sub, start)
     sub.run()
@@ -323,15 +333,15 @@ def shadow_prices(lp: hs.HighsLp, layout: Layout, time_limit_s: float) -> np.nda
     return np.where(np.abs(out) < 1e-9, 0.0, out)
 
 
-def solve(
-    data: SourcingData, time_limit_s: float, gap: float, later_gap: float, must_fill: bool
-) -> Solution:
+def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solution:
     """Build and solve the three stages; stop at the first stage that is not optimal.
 
-    Stage 1 runs to relative gap ``gap``; stages 2 and 3 to ``later_gap``. Each later stage
+    Stage 1 runs to relative gap ``mip_rel_gap``; stages 2 and 3 to ``later_rel_gap``, and
+    stage 3 also to ``fairness_gap_pp`` percentage points of deviation. Each later stage
     keeps the earlier optimum as a constraint (coverage as a row in stage 2; the force list,
     which fixes both coverage and cost, in stage 3) and starts from a polished solution.
     """
+    time_limit_s, gap, later_gap = options.time_limit_s, options.mip_rel_gap, options.later_rel_gap
     groups = group_pledges(data)
     lp, layout, weights = build_lp(data, must_fill, groups)
     stages: list[StageOutcome] = []
@@ -340,7 +350,6 @@ def solve(
     cost[:n_x] = groups.pair_cost
     h = _highs(time_limit_s, gap)
     h.passModel(lp)
-    h.setOptionValue("presolve", "off")
     status, values = _run(h, "coverage", stages, time_limit_s, lambda v: float(weights @ v))
     shadow = np.zeros(n_r)
     xg = np.rint(values[:n_x]) if values is not None else np.zeros(n_x)
@@ -357,7 +366,6 @@ def solve(
         h.addRow(covered - 1e-7 * max(1.0, covered), hs.kHighsInf, n_r, f_cols, weights[f_cols])
         h.changeColsCost(layout.n_cols, np.arange(layout.n_cols, dtype=np.int32), cost)
         h.setOptionValue("mip_rel_gap", float(later_gap))
-        h.setOptionValue("presolve", "choose")
         t0 = time.perf_counter()
         start = _polish(h, np.arange(n_x), values, time_limit_s, later_gap)
         _warm(h, start)
@@ -372,7 +380,7 @@ def solve(
         if new is not None:
             xg = np.rint(new[:n_x])
         if status == "optimal" and new is not None:
-            status, xg = _fairness(data, groups, xg, stages, time_limit_s, later_gap)
+            status, xg = _fairness(data, groups, xg, stages, options)
     x = split_back(data, groups, xg)
     supply = np.bincount(groups.pair_req, groups.pair_factor * xg, n_r)
     filled = np.minimum(supply, [r.quantity for r in data.requirements])
@@ -391,10 +399,10 @@ def _fairness(
     groups: Groups,
     xg: np.ndarray,
     stages: list[StageOutcome],
-    time_limit_s: float,
-    gap: float,
+    options: SourcingOptions,
 ) -> tuple[str, np.ndarray]:
     """Stage 3 (see :mod:`guarantor.sourcing.fairness`); returns the status and assignment."""
+    time_limit_s, gap = options.time_limit_s, options.later_rel_gap
     t0 = time.perf_counter()
     fm = fairness_model(
         data,
@@ -410,7 +418,21 @@ def _fairness(
     )
     h = _highs(time_limit_s, gap)
     h.passModel(fm.lp)
-    start = _polish(h, np.arange(len(fm.columns)), fm.start, time_limit_s, gap)
+    # The deviation in percentage points is 200 (S - sum y) / S: an absolute gap of
+    # gap_pp * S / 200 on the objective proves the plan within gap_pp points.
+    abs_gap = max(1e-6, options.fairness_gap_pp * fm.states_cost / 200.0)
+    h.setOptionValue("mip_abs_gap", abs_gap)
+    # Without national ceilings the provider LP has integral optima; the ceilings of states
+    # below their GDP share (which want more units) are what make it fractional, so the
+    # polish also frees every column of those states.
+    nation = groups.pair_nation[fm.columns]
+    capped = [i for i, code in enumerate(data.nations) if code in data.max_personnel]
+
+    def free(lp_values: np.ndarray) -> np.ndarray:
+        wanting = np.intersect1d(fm.under_target(lp_values), capped)
+        return np.isin(nation, wanting)
+
+    start = _polish(h, np.arange(len(fm.columns)), fm.start, time_limit_s, gap, free)
     _warm(h, start)
     deviation = np.asarray(fm.lp.col_cost_, dtype=float) * 2.0
     status, values = _run(

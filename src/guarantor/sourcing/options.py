@@ -79,10 +79,19 @@ class SourcingOptions(BaseModel):
     later_rel_gap: float = Field(
         default=1e-3, ge=0, lt=1, description="Relative MIP gap of the cost and fairness stages."
     )
+    fairness_gap_pp: float = Field(
+        default=0.2,
+        ge=0,
+        le=100,
+        description=(
+            "The fairness stage also stops once its plan is proven within this many percentage "
+            "points of the least possible summed deviation of cost shares from GDP shares."
+        ),
+    )
 
     def is_base(self) -> bool:
         """True when no what-if is asked for (solver settings aside)."""
-        keep = {"time_limit_s", "mip_rel_gap", "later_rel_gap"}
+        keep = {"time_limit_s", "mip_rel_gap", "later_rel_gap", "fairness_gap_pp"}
         return all(
             v in (None, [], "deployed") for k, v in self.model_dump().items() if k not in keep
         )

@@ -69,13 +69,22 @@ class SourcingData:
     requirements: list[Requirement]
     weights: list[float]
     pairs: list[Pair]
-    blocked: dict[int, list[tuple[int, list[BlockReason]]]]
+    blocked: dict[int, list[int]]
     nations: list[str]
     max_personnel: dict[str, int]
     gdp_share: dict[str, float]
     class_personnel: dict[str, int]
     ref: ReferenceData
+    lifts: Lifts
+    defaults: SustainmentDefaults
     must_fill: list[int] = field(default_factory=list)
+
+    def block_reasons(self, i: int, j: int) -> list[BlockReason]:
+        """Why pledge ``i`` cannot fill requirement ``j`` (worked out when a report asks:
+        only the slots left unfilled need it)."""
+        return block_reasons(
+            self.pledges[i], self.requirements[j], self.scenario, self.lifts, self.defaults
+        )
 
 
 def _pledge_data(
@@ -207,7 +216,8 @@ def build_data(
     for (cap_id, cls), factor in compat.items():
         fillers.setdefault(cls, []).append((cap_id, factor))
     pairs: list[Pair] = []
-    blocked: dict[int, list[tuple[int, list[BlockReason]]]] = {}
+    blocked: dict[int, list[int]] = {}
+    lifted = bool(lifts.everyone or lifts.by_nation)
     # A quick test of each pair without lifts; only a pair it may block is looked at in full.
     us_ok = scenario.us_role in defaults.conditions.us_backstop_roles
     day = scenario.parliamentary_approval_day
@@ -245,11 +255,12 @@ def build_data(
             ):
                 pairs.append(Pair(i, j, factor * pd.time_share))
                 continue
-            reasons = block_reasons(pd, r, scenario, lifts, defaults)
-            if reasons:
-                blocked.setdefault(j, []).append((i, reasons))
-            else:
+            # Without lifts the quick test is the full one; with lifts, a lifted caveat
+            # may let the pair through.
+            if lifted and not block_reasons(pd, r, scenario, lifts, defaults):
                 pairs.append(Pair(i, j, factor * pd.time_share))
+            else:
+                blocked.setdefault(j, []).append(i)
     nations = [c.code for c in scenario.contributors]
     max_personnel = {
         c.code: c.max_personnel
@@ -283,6 +294,8 @@ def build_data(
         gdp_share=gdp_share,
         class_personnel=class_personnel,
         ref=ref,
+        lifts=lifts,
+        defaults=defaults,
         must_fill=must,
     )
 

@@ -46,15 +46,11 @@ def source(
     data = build_data(effective, options, lifts, ref, defaults)
     build_s = time.perf_counter() - t0
     must = bool(data.must_fill)
-    sol = solve(
-        data, options.time_limit_s, options.mip_rel_gap, options.later_rel_gap, must_fill=must
-    )
+    sol = solve(data, options, must_fill=must)
     diagnosis: list[str] = []
     status = sol.status
     if status == "infeasible" and must:
-        relaxed = solve(
-            data, options.time_limit_s, options.mip_rel_gap, options.later_rel_gap, must_fill=False
-        )
+        relaxed = solve(data, options, must_fill=False)
         relaxed.stages = sol.stages + relaxed.stages
         relaxed.solve_seconds += sol.solve_seconds
         sol = relaxed
@@ -72,8 +68,9 @@ def _blockers(
     data: SourcingData, j: int, used: np.ndarray, at_max: set[str], by_req: dict[int, list[int]]
 ) -> list[Blocker]:
     out: list[Blocker] = []
-    for i, reasons in data.blocked.get(j, []):
+    for i in data.blocked.get(j, []):
         pd = data.pledges[i]
+        reasons = data.block_reasons(i, j)
         out.append(
             Blocker(
                 pledge_id=pd.pledge.id,
