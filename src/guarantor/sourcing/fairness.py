@@ -15,9 +15,12 @@ share; their cost only moves ``S``.
 Why the force list is kept: optimising the deviation over *every* plan of optimal coverage and
 cost is a multi-way number-partitioning problem whose LP bound stays far from its optimum
 (a generated 40-nation instance kept a 9% gap after 60 s). With the force list fixed, the
-problem is a transportation problem with national ceilings, proven optimal in well under a
-second, and it answers the planning cell's actual question: given the force the plan needs,
+problem is a transportation problem with national ceilings, proven in about a second on that
+instance, and it answers the planning cell's actual question: given the force the plan needs,
 which nations should provide it so that each pays close to its fair share.
+
+On the generated instances its LP relaxation without national ceilings reaches the integer
+optimum; the ceilings of states below their share (which want more units) make the gap.
 """
 
 from __future__ import annotations

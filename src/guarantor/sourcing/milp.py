@@ -271,14 +271,15 @@ def _run(
 def _polish(
     h: hs._Highs,
     integer: np.ndarray,
-    start: np.ndarray,
+    start: np.ndarray | None,
     time_limit_s: float,
     gap: float,
     free: Callable[[np.ndarray], np.ndarray] | None = None,
-) -> np.ndarray:
+) -> np.ndarray | None:
     """A good first solution for the MIP held by ``h``: the MIP restricted to the columns used
-    by its LP relaxation or by ``start`` (a feasible solution), and those ``free`` marks
-    given the LP relaxation's solution, solved from ``start``.
+    by its LP relaxation or by ``start`` (a feasible solution, if any), and those ``free``
+    marks given the LP relaxation's solution, solved from ``start``; ``start`` when the
+    restriction finds nothing.
 
     HiGHS proves a stage quickly once it holds a near-optimal solution, but its own
     heuristics take seconds to find one among the many near-symmetric assignments; this
@@ -293,7 +294,9 @@ def _polish(
     if relaxed.getModelStatus() != hs.HighsModelStatus.kOptimal:
         return start
     lp_values = np.asarray(relaxed.getSolution().col_value, dtype=float)
-    unused = (lp_values[integer] <= 1e-7) & (start[integer] <= 0.5)
+    unused = lp_values[integer] <= 1e-7
+    if start is not None:
+        unused &= start[integer] <= 0.5
     if free is not None:
         unused &= ~free(lp_values)[integer]
     upper = np.array(model.col_upper_)
@@ -302,12 +305,30 @@ def _polish(
     model.integrality_ = integrality
     sub = _highs(time_limit_s, gap, float(h.getOptionValue("mip_abs_gap")[1]))
     sub.passModel(model)
-    _warm(sub, start)
+    if start is not None:
+        _warm(sub, start)
     sub.run()
     sol = sub.getSolution()
     if not sol.value_valid:
         return start
     return np.asarray(sol.col_value, dtype=float)
+
+
+def _rerouting(groups: Groups, n_r: int) -> Callable[[np.ndarray], np.ndarray]:
+    """For the coverage polish: the columns that could reroute spare units into the slots
+    where the LP relaxation splits units (pledge groups with units left, requirements with a
+    fractional assignment)."""
+
+    def free(lp_values: np.ndarray) -> np.ndarray:
+        x = lp_values[: len(groups.pair_group)]
+        used = np.bincount(groups.pair_group, x, len(groups.members))
+        spare = used < groups.available - 1e-6
+        split = np.zeros(n_r, dtype=bool)
+        split[groups.pair_req[np.abs(x - np.rint(x)) > 1e-6]] = True
+        mask: np.ndarray = split[groups.pair_req] & spare[groups.pair_group]
+        return mask
+
+    return free
 
 
 def shadow_prices(lp: hs.HighsLp, layout: Layout, time_limit_s: float) -> np.ndarray:
@@ -350,7 +371,18 @@ def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solu
     cost[:n_x] = groups.pair_cost
     h = _highs(time_limit_s, gap)
     h.passModel(lp)
-    status, values = _run(h, "coverage", stages, time_limit_s, lambda v: float(weights @ v))
+    t0 = time.perf_counter()
+    first = _polish(h, np.arange(n_x), None, time_limit_s, gap, _rerouting(groups, n_r))
+    if first is not None:
+        _warm(h, first)
+    status, values = _run(
+        h,
+        "coverage",
+        stages,
+        time_limit_s,
+        lambda v: float(weights @ v),
+        time.perf_counter() - t0,
+    )
     shadow = np.zeros(n_r)
     xg = np.rint(values[:n_x]) if values is not None else np.zeros(n_x)
     if status == "optimal" and values is not None:
@@ -368,7 +400,7 @@ def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solu
         h.setOptionValue("mip_rel_gap", float(later_gap))
         t0 = time.perf_counter()
         start = _polish(h, np.arange(n_x), values, time_limit_s, later_gap)
-        _warm(h, start)
+        _warm(h, values if start is None else start)
         status, new = _run(
             h,
             "cost",
@@ -422,9 +454,9 @@ def _fairness(
     # gap_pp * S / 200 on the objective proves the plan within gap_pp points.
     abs_gap = max(1e-6, options.fairness_gap_pp * fm.states_cost / 200.0)
     h.setOptionValue("mip_abs_gap", abs_gap)
-    # Without national ceilings the provider LP has integral optima; the ceilings of states
-    # below their GDP share (which want more units) are what make it fractional, so the
-    # polish also frees every column of those states.
+    # The ceilings of states below their GDP share (which want more units) are what keep the
+    # provider LP from the integer optimum, so the polish also frees every column of those
+    # states.
     nation = groups.pair_nation[fm.columns]
     capped = [i for i, code in enumerate(data.nations) if code in data.max_personnel]
 
@@ -433,7 +465,7 @@ def _fairness(
         return np.isin(nation, wanting)
 
     start = _polish(h, np.arange(len(fm.columns)), fm.start, time_limit_s, gap, free)
-    _warm(h, start)
+    _warm(h, fm.start if start is None else start)
     deviation = np.asarray(fm.lp.col_cost_, dtype=float) * 2.0
     status, values = _run(
         h,

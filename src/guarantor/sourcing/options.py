@@ -74,7 +74,13 @@ class SourcingOptions(BaseModel):
     )
     time_limit_s: float = Field(default=60.0, gt=0, description="Time limit per solver stage.")
     mip_rel_gap: float = Field(
-        default=1e-4, ge=0, lt=1, description="Relative MIP gap of the coverage stage."
+        default=1e-6,
+        ge=0,
+        lt=1,
+        description=(
+            "Relative MIP gap of the coverage stage (tight: at 1e-4 a plan could lose part of "
+            "a low-priority slot)."
+        ),
     )
     later_rel_gap: float = Field(
         default=1e-3, ge=0, lt=1, description="Relative MIP gap of the cost and fairness stages."
