@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 from typing import NamedTuple
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guarantor.data import load_capabilities
 from guarantor.model import Caveats, Condition, Contributor, Role, Sustainment, USRole, Zone
-from guarantor.sourcing import SourcingOptions, source
+from guarantor.sourcing import SourcingOptions, milp, source
 from guarantor.sourcing.substitutions import compatibility
 from tests.sourcing.conftest import make, pledge, requirement
 
@@ -269,9 +270,14 @@ def _force(sc, result) -> frozenset[tuple[int, str, int]]:  # type: ignore[no-un
 def test_matches_brute_force(sc) -> None:  # type: ignore[no-untyped-def]
     """Each stage against enumeration: the best coverage; the least cost at that coverage;
     and, among plans fielding the same force list, the least deviation from GDP shares."""
-    r = source(sc, EXACT)
-    assert r.status == "optimal"
     everything = plans(sc)
+    for polish_from in (milp._POLISH_FROM, 0):  # as shipped, and with every stage polished
+        with patch.object(milp, "_POLISH_FROM", polish_from):
+            _check_against(sc, source(sc, EXACT), everything)
+
+
+def _check_against(sc, r, everything: list[Plan]) -> None:  # type: ignore[no-untyped-def]
+    assert r.status == "optimal"
     best = max(p.coverage for p in everything)
     assert abs(r.coverage_score - best) < 1e-6
     cheapest = min(p.cost for p in everything if p.coverage > best - 1e-9)

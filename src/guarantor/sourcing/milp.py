@@ -40,6 +40,10 @@ _STATUS = {
 }
 _MILLION = 1e6
 _DUAL_SLACK = 1e-5
+# Below this many integer columns HiGHS finds the optimum at once, and a polish's extra LP and
+# sub-MIP cost more than they save (bundled scenario x10, 320 columns: 0.24 s without, 0.28 s
+# with).
+_POLISH_FROM = 1000
 
 
 @dataclass
@@ -279,12 +283,14 @@ def _polish(
     """A good first solution for the MIP held by ``h``: the MIP restricted to the columns used
     by its LP relaxation or by ``start`` (a feasible solution, if any), and those ``free``
     marks given the LP relaxation's solution, solved from ``start``; ``start`` when the
-    restriction finds nothing.
+    restriction finds nothing, or when the MIP is small.
 
     HiGHS proves a stage quickly once it holds a near-optimal solution, but its own
     heuristics take seconds to find one among the many near-symmetric assignments; this
     restriction is small and, since the LP optimum is nearly integral, contains one.
     """
+    if len(integer) < _POLISH_FROM:
+        return start
     model = h.getLp()
     integrality = model.integrality_
     model.integrality_ = []

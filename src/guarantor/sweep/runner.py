@@ -14,6 +14,7 @@ import importlib
 import itertools
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -246,16 +247,18 @@ def run_sweep(
     done = prepare(out, plan.manifest(), plan.data, new)
     summary = SweepSummary(points=plan.design.size, done_before=len(done), out=str(out))
     todo: Iterator[int] = (i for i in range(plan.design.size) if i not in done)
+    pending = plan.design.size - len(done)
     if limit is not None:
         todo = itertools.islice(todo, max(0, limit))
+        pending = min(pending, max(0, limit))
     writer = PartWriter(out, plan.columns, cluster.batch)
     parts_before = writer.next_part
     try:
         if client is not None:
-            _drive(plan, client, cluster, todo, writer, summary, on_row)
+            _drive(plan, client, cluster, todo, pending, writer, summary, on_row)
         else:
             with dask_client(cluster) as c:
-                _drive(plan, c, cluster, todo, writer, summary, on_row)
+                _drive(plan, c, cluster, todo, pending, writer, summary, on_row)
     finally:
         writer.flush()
         summary.parts_written = writer.next_part - parts_before
@@ -268,11 +271,13 @@ def _drive(
     client: Any,
     cluster: ClusterOptions,
     todo: Iterator[int],
+    pending: int,
     writer: PartWriter,
     summary: SweepSummary,
     on_row: Callable[[Row], None] | None,
 ) -> None:
-    """Keep points in flight and hand finished rows to the writer."""
+    """Keep points in flight and hand finished rows to the writer (``pending``: how many
+    points ``todo`` holds)."""
     as_completed: Any = importlib.import_module("distributed").as_completed
     nthreads = sum(client.nthreads().values()) or 1
     summary.workers = len(client.nthreads())
@@ -284,11 +289,17 @@ def _drive(
     per_point: float | None = None  # seconds a point takes on a worker (moving average)
 
     def chunk() -> list[int]:
-        """The next points to run as one task: one at first, then ~task_seconds of work."""
+        """The next points to run as one task: one at first, then ~task_seconds of work, but
+        never more than a share of what is left (guided scheduling), so that the workers
+        finish together rather than one waiting on another's last big task."""
+        nonlocal pending
         size = 1
         if per_point is not None and per_point > 0:
             size = max(1, min(cluster.max_chunk, round(cluster.task_seconds / per_point)))
-        return list(itertools.islice(todo, size))
+            size = min(size, max(1, math.ceil(pending / (2 * nthreads))))
+        out = list(itertools.islice(todo, size))
+        pending -= len(out)
+        return out
 
     def submit(indices: list[int]) -> Any:
         items = [(i, plan.values(i), plan.seed(i)) for i in indices]
