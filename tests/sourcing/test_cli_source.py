@@ -51,6 +51,7 @@ def test_bad_options_exit_2() -> None:
         (["--without", "ZZZ"], "ZZZ"),
         (["--pledge-basis", "nope"], "nope"),
         (["--tour-months", "0"], "--tour-months"),
+        (["--fairness-scope", "everything"], "--fairness-scope"),
     ):
         res = runner.invoke(app, ["source", "mnf-u-2026-01", *args])
         assert res.exit_code == 2, args

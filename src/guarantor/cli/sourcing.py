@@ -131,6 +131,12 @@ def source_cmd(
         None, "--must-fill-priority", help="Slots of this priority or higher must be full."
     ),
     time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds per solver stage."),
+    fairness_scope: str = typer.Option(
+        "force-list",
+        "--fairness-scope",
+        help="force-list (reassign the cost-optimal force by GDP share) or any-plan (search "
+        "every plan of optimal coverage and cost; slow on large inputs).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Match pledges to requirements (HiGHS MILP): gaps, what blocks them, burden shares.
@@ -155,6 +161,7 @@ def source_cmd(
             horizon_months=horizon_months,
             must_fill_priority=must_fill_priority,
             time_limit_s=time_limit,
+            fairness_scope=fairness_scope,
         )
     except ValidationError as exc:
         raise InputError(
@@ -169,7 +176,7 @@ def source_cmd(
     result = source(sc, options)
     diff = None
     if not options.is_base():
-        base = source(sc, SourcingOptions(time_limit_s=time_limit))
+        base = source(sc, options.base_case())
         diff = compare(base, result)
     if as_json:
         data = result.to_json()

@@ -34,6 +34,15 @@ LIFTABLE: tuple[str, ...] = (
 )
 
 
+SOLVER_SETTINGS: tuple[str, ...] = (
+    "time_limit_s",
+    "mip_rel_gap",
+    "later_rel_gap",
+    "fairness_scope",
+    "fairness_gap_pp",
+)
+
+
 class SourcingOptions(BaseModel):
     """What-ifs and solver settings for :func:`guarantor.sourcing.source`."""
 
@@ -85,6 +94,15 @@ class SourcingOptions(BaseModel):
     later_rel_gap: float = Field(
         default=1e-3, ge=0, lt=1, description="Relative MIP gap of the cost and fairness stages."
     )
+    fairness_scope: Literal["force-list", "any-plan"] = Field(
+        default="force-list",
+        description=(
+            "force-list: the fairness stage reassigns the cost-optimal force list among the "
+            "pledges that offer it (proven fast); any-plan: it searches every plan of optimal "
+            "coverage and cost (a partition problem: large instances may stop at the time "
+            "limit with the best plan found)."
+        ),
+    )
     fairness_gap_pp: float = Field(
         default=0.2,
         ge=0,
@@ -97,10 +115,15 @@ class SourcingOptions(BaseModel):
 
     def is_base(self) -> bool:
         """True when no what-if is asked for (solver settings aside)."""
-        keep = {"time_limit_s", "mip_rel_gap", "later_rel_gap", "fairness_gap_pp"}
         return all(
-            v in (None, [], "deployed") for k, v in self.model_dump().items() if k not in keep
+            v in (None, [], "deployed")
+            for k, v in self.model_dump().items()
+            if k not in SOLVER_SETTINGS
         )
+
+    def base_case(self) -> SourcingOptions:
+        """These solver settings without any what-if: the base a what-if is compared with."""
+        return SourcingOptions(**{k: getattr(self, k) for k in SOLVER_SETTINGS})
 
 
 STATUS_ORDER: tuple[PledgeStatus, ...] = (
