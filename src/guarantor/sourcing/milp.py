@@ -12,7 +12,8 @@ Objectives, in order (each stage keeps the previous optimum)
     1. maximise sum_r priority[r] / demand[r] * f[r] (priority-weighted coverage);
     2. minimise sum cost * x, with coverage at its optimum (a row);
     3. with the force list of stage 2 kept, minimise the states' summed deviation of cost
-       share from GDP share (:mod:`guarantor.sourcing.fairness`).
+       share from GDP share (:mod:`guarantor.sourcing.fairness`); or, with
+       ``fairness_scope="any-plan"``, the same over every plan of optimal coverage and cost.
 Each later stage starts from a solution polished on the support of its LP relaxation, so
 HiGHS spends its time proving rather than searching.
 """
@@ -365,8 +366,9 @@ def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solu
 
     Stage 1 runs to relative gap ``mip_rel_gap``; stages 2 and 3 to ``later_rel_gap``, and
     stage 3 also to ``fairness_gap_pp`` percentage points of deviation. Each later stage
-    keeps the earlier optimum as a constraint (coverage as a row in stage 2; the force list,
-    which fixes both coverage and cost, in stage 3) and starts from a polished solution.
+    keeps the earlier optimum as a constraint (coverage as a row in stage 2; in stage 3 the
+    force list, which fixes both coverage and cost, or with ``fairness_scope="any-plan"`` a
+    cost row) and starts from a polished solution.
     """
     time_limit_s, gap, later_gap = options.time_limit_s, options.mip_rel_gap, options.later_rel_gap
     groups = group_pledges(data)
