@@ -253,16 +253,20 @@ def _run(
     stages: list[StageOutcome],
     time_limit_s: float,
     objective: Callable[[np.ndarray], float],
-    extra_seconds: float = 0.0,
+    start: np.ndarray | None = None,
+    started: float | None = None,
 ) -> tuple[str, np.ndarray | None]:
-    """Run one stage; its objective is computed from the returned solution (HiGHS's reported
+    """Run one stage from ``start`` (if any); its time counts from ``started`` (the start of
+    its polish) and its objective is computed from the returned solution (HiGHS's reported
     objective can belong to a different incumbent than the one it returns)."""
     # The MIP solver measures its time limit from the start of each run, so each stage gets
     # the full limit (adding the run time so far let a later stage overrun it).
     h.setOptionValue("time_limit", float(time_limit_s))
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() if started is None else started
+    if start is not None:
+        _warm(h, start)
     h.run()
-    seconds = time.perf_counter() - t0 + extra_seconds
+    seconds = time.perf_counter() - t0
     model_status = h.getModelStatus()
     status = _STATUS.get(model_status, h.modelStatusToString(model_status))
     sol = h.getSolution()
@@ -381,15 +385,8 @@ def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solu
     h.passModel(lp)
     t0 = time.perf_counter()
     first = _polish(h, np.arange(n_x), None, time_limit_s, gap, _rerouting(groups, n_r))
-    if first is not None:
-        _warm(h, first)
     status, values = _run(
-        h,
-        "coverage",
-        stages,
-        time_limit_s,
-        lambda v: float(weights @ v),
-        time.perf_counter() - t0,
+        h, "coverage", stages, time_limit_s, lambda v: float(weights @ v), first, t0
     )
     shadow = np.zeros(n_r)
     xg = np.rint(values[:n_x]) if values is not None else np.zeros(n_x)
@@ -408,15 +405,8 @@ def solve(data: SourcingData, options: SourcingOptions, must_fill: bool) -> Solu
         h.setOptionValue("mip_rel_gap", float(later_gap))
         t0 = time.perf_counter()
         start = _polish(h, np.arange(n_x), values, time_limit_s, later_gap)
-        _warm(h, values if start is None else start)
-        status, new = _run(
-            h,
-            "cost",
-            stages,
-            time_limit_s,
-            lambda v: float(cost @ v),
-            time.perf_counter() - t0,
-        )
+        start = values if start is None else start
+        status, new = _run(h, "cost", stages, time_limit_s, lambda v: float(cost @ v), start, t0)
         if new is not None:
             xg = np.rint(new[:n_x])
         if status == "optimal" and new is not None:
@@ -476,15 +466,10 @@ def _fairness(
         return np.isin(nation, wanting)
 
     start = _polish(h, np.arange(len(fm.columns)), fm.start, time_limit_s, gap, free)
-    _warm(h, fm.start if start is None else start)
+    start = fm.start if start is None else start
     deviation = np.asarray(fm.lp.col_cost_, dtype=float) * 2.0
     status, values = _run(
-        h,
-        "fairness",
-        stages,
-        time_limit_s,
-        lambda v: float(deviation @ v),
-        time.perf_counter() - t0,
+        h, "fairness", stages, time_limit_s, lambda v: float(deviation @ v), start, t0
     )
     if values is None:
         return status, xg
@@ -557,14 +542,8 @@ def _fairness_any_plan(
     states_total = float(state_cost.sum())
     start = np.concatenate([values, np.minimum(state_cost, share * states_total), [states_total]])
     h.setOptionValue("mip_abs_gap", max(1e-6, options.fairness_gap_pp * states_total / 200.0))
-    _warm(h, start)
     status, out = _run(
-        h,
-        "fairness",
-        stages,
-        options.time_limit_s,
-        lambda v: float(2.0 * objective @ v),
-        time.perf_counter() - t0,
+        h, "fairness", stages, options.time_limit_s, lambda v: float(2.0 * objective @ v), start, t0
     )
     best = out if out is not None else start
     return status, np.rint(best[:n_x])
