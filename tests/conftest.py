@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from guarantor.cli.app import app
 from guarantor.model import Scenario
 from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.store import Store
 
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "guarantor" / "scenarios"
 
@@ -43,3 +44,15 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture()
+def store(db_url: str) -> Iterator[Store]:
+    """An opened, migrated store on the ``db_url`` of the test's package (each package that
+    uses it defines ``db_url``: an empty database for the store tests, a seeded one for the
+    web tests)."""
+    s = Store.open(db_url)
+    try:
+        yield s
+    finally:
+        s.close()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from guarantor.store import Store
 from tests.databases import BACKENDS, postgres_schema
 
 
@@ -23,13 +22,3 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with postgres_schema("t") as url:
         yield url
-
-
-@pytest.fixture()
-def store(db_url: str) -> Iterator[Store]:
-    """An opened, migrated, empty store."""
-    s = Store.open(db_url)
-    try:
-        yield s
-    finally:
-        s.close()

@@ -81,16 +81,6 @@ def make_users(store: Store) -> Tokens:
 
 
 @pytest.fixture()
-def store(db_url: str) -> Iterator[Store]:
-    """An opened, migrated store."""
-    s = Store.open(db_url)
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture()
 def app(store: Store) -> FastAPI:
     """The web app on a store holding the default scenario (imported on start if empty)."""
     return create_app(store)

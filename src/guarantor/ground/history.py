@@ -34,30 +34,20 @@ from guarantor.errors import InputError, Problem
 FloatArray = NDArray[np.float64]
 CDB90 = ("battles", "cdb90")
 
-#: Feature sets of the victory models (the baseline is the first).
+#: Feature sets of the victory models (the baseline is the first); each adds to the one before.
+_CONDITIONS = (
+    "log_ratio",
+    "prepared",
+    "fortified",
+    "attacker_surprise",
+    "defender_surprise",
+    "attacker_air",
+    "defender_air",
+)
 MODELS: dict[str, tuple[str, ...]] = {
     "force-ratio": ("log_ratio",),
-    "ratio+posture+surprise+air": (
-        "log_ratio",
-        "prepared",
-        "fortified",
-        "attacker_surprise",
-        "defender_surprise",
-        "attacker_air",
-        "defender_air",
-    ),
-    "ratio+conditions+terrain": (
-        "log_ratio",
-        "prepared",
-        "fortified",
-        "attacker_surprise",
-        "defender_surprise",
-        "attacker_air",
-        "defender_air",
-        "urban",
-        "wooded",
-        "rugged",
-    ),
+    "ratio+posture+surprise+air": _CONDITIONS,
+    "ratio+conditions+terrain": (*_CONDITIONS, "urban", "wooded", "rugged"),
 }
 BASELINE = "force-ratio"
 

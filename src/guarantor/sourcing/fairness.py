@@ -41,7 +41,6 @@ class FairnessModel:
     lp: hs.HighsLp
     columns: np.ndarray
     start: np.ndarray
-    total_cost: float
     states_cost: float
     states: np.ndarray
     share: np.ndarray
@@ -157,7 +156,6 @@ def fairness_model(
         lp=lp,
         columns=cols,
         start=start,
-        total_cost=total,
         states_cost=float(start[s_col]),
         states=np.array([n_idx[c] for c in states], dtype=np.int64),
         share=share,

@@ -67,18 +67,16 @@ def source(
 def _blockers(
     data: SourcingData, j: int, used: np.ndarray, at_max: set[str], by_req: dict[int, list[int]]
 ) -> list[Blocker]:
-    out: list[Blocker] = []
-    for i in data.blocked.get(j, []):
+    def blocker(i: int, reasons: list[BlockReason]) -> Blocker:
         pd = data.pledges[i]
-        reasons = data.block_reasons(i, j)
-        out.append(
-            Blocker(
-                pledge_id=pd.pledge.id,
-                nation=pd.pledge.nation,
-                capability=pd.capability.id,
-                reasons=reasons,
-            )
+        return Blocker(
+            pledge_id=pd.pledge.id,
+            nation=pd.pledge.nation,
+            capability=pd.capability.id,
+            reasons=reasons,
         )
+
+    out = [blocker(i, data.block_reasons(i, j)) for i in data.blocked.get(j, [])]
     for k in by_req.get(j, []):
         pr = data.pairs[k]
         pd = data.pledges[pr.pledge]
@@ -96,14 +94,7 @@ def _blockers(
                 )
             )
         if reasons:
-            out.append(
-                Blocker(
-                    pledge_id=pd.pledge.id,
-                    nation=pd.pledge.nation,
-                    capability=pd.capability.id,
-                    reasons=reasons,
-                )
-            )
+            out.append(blocker(pr.pledge, reasons))
     return out
 
 

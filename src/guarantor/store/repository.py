@@ -287,9 +287,7 @@ class Repository:
             if crow is None:
                 row.contributors.append(ContributorRow(code=c.code, **values))
             else:
-                for key, value in values.items():
-                    if getattr(crow, key) != value:
-                        setattr(crow, key, value)
+                _assign(crow, values)
         self.session.flush()
         wanted = {p.id for p in scenario.pledges}
         existing = {p.pledge_id: p for p in row.pledges}
@@ -303,9 +301,7 @@ class Repository:
             if prow is None:
                 row.pledges.append(PledgeRow(pledge_id=p.id, **values))
             else:
-                for key, value in values.items():
-                    if getattr(prow, key) != value:
-                        setattr(prow, key, value)
+                _assign(prow, values)
         self.session.flush()
         keep = {c.code for c in scenario.contributors}
         for code, crow in contributors.items():
@@ -632,3 +628,10 @@ class Repository:
             )
             for r in reversed(rows)
         ]
+
+
+def _assign(row: object, values: dict[str, Any]) -> None:
+    """Set the attributes that changed, so that an unchanged row is not written again."""
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
