@@ -1,76 +1,203 @@
-"""The assessment's air line: the design raid against Ukraine's defences plus the coalition's,
-the same raid against Ukraine's alone, and a campaign drawn from the scenario's tempo."""
+"""The assessment's air line, read from the plan: the design raid against Ukraine's defences plus
+the coalition units the laydown places in each zone, the same raid against Ukraine's alone (on
+the same random numbers), the uncalibrated prior as a sensitivity, and a campaign.
+
+The headline raid runs with the layers' effectiveness calibrated on the Air Force's reports up
+to the scenario's ``as_of`` date (or the last report before it); the prior (the layers file's
+night variation alone) is shown beside it.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
 
+from guarantor.airdefence.calibrate import CalibratedEffectiveness, Calibration, calibrate
 from guarantor.airdefence.campaign import run_campaign, scenario_tempo
-from guarantor.airdefence.defence import build_defence
-from guarantor.airdefence.raid import simulate_raid
-from guarantor.model import Scenario
+from guarantor.airdefence.defence import CoalitionAddition, Defence, build_defence
+from guarantor.airdefence.history import load_reports
+from guarantor.airdefence.raid import RaidResult, simulate_raid
+from guarantor.assessment.intervals import Interval, mean_interval
+from guarantor.assessment.laydown import Laydown
+from guarantor.model import AirDefenceLayer, Raid, Scenario, Zone
+from guarantor.model.zones import AIR_DEFENCE_ZONES
+from guarantor.seeds import SeedTree
+
+
+class UnitsInZone(BaseModel):
+    """Units of one layer in one zone: Ukraine's own and what the coalition adds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ukraine: float
+    coalition: float
+
+
+class AirSection(BaseModel):
+    """The air line of an assessment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    design_raid: str
+    design_raid_size: int
+    design_raid_weapons: dict[str, int]
+    design_raid_from: str = Field(description="The scenario whose design raid this is.")
+    effectiveness: str = Field(description="How the layers' effectiveness was set.")
+    calibrated_until: str | None = Field(description="Last report date of the calibration.")
+    raid: dict[str, Any] = Field(description="The design raid against the whole defence.")
+    raid_ukraine_alone: dict[str, Any]
+    leakers_mean: float
+    leakers_mean_interval: Interval
+    leakers_mean_ukraine_alone: float
+    leakers_mean_ukraine_alone_interval: Interval
+    leakers_mean_prior: float = Field(
+        description="Sensitivity: leakers with the uncalibrated prior effectiveness."
+    )
+    leak_share: float
+    denial: float = Field(description="Mean share of the design raid neutralized.")
+    denial_interval: Interval
+    defence: dict[str, dict[str, UnitsInZone]] = Field(
+        description="Units by layer and zone: Ukraine's own and the coalition's from the plan."
+    )
+    campaign_days: int
+    campaign: dict[str, Any]
+    tempo: dict[str, Any]
+    first_empty_day_median: dict[str, float | None]
+    interceptor_days: float = Field(
+        description="Median day the first interceptor type runs dry (campaign length if none)."
+    )
+
+
+class AirRun(BaseModel):
+    """The section and the per-trial samples paired comparisons need (kept out of JSON)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    section: AirSection
+    leakers: NDArray[np.int64]
+    leakers_alone: NDArray[np.int64]
+
+
+def additions_from_laydown(laydown: Laydown) -> list[CoalitionAddition]:
+    """The coalition's air-defence units exactly where the plan puts them (zones the raid
+    model defends; units in neighbouring states or at sea add nothing over Ukraine)."""
+    zones = {z.value for z in AIR_DEFENCE_ZONES}
+    return [
+        CoalitionAddition(layer=AirDefenceLayer(layer), zone=Zone(zone), units=units, source="plan")
+        for (layer, zone), units in sorted(laydown.air_units().items())
+        if zone in zones
+    ]
+
+
+@cache
+def _calibration(until: date) -> Calibration:
+    return calibrate(load_reports(), until)
+
+
+def calibration_date(scenario: Scenario) -> date:
+    """The scenario's ``as_of`` date, or the last report before it if the record ends earlier."""
+    as_of = date.fromisoformat(scenario.as_of)
+    last = max(r.day for r in load_reports())
+    return min(as_of, last)
+
+
+def calibrated(scenario: Scenario) -> tuple[CalibratedEffectiveness, date]:
+    """The effectiveness calibrated on the reports up to the scenario's date."""
+    until = calibration_date(scenario)
+    baseline = build_defence(scenario, additions=[])
+    when = max(date.fromisoformat(scenario.as_of), until)
+    return CalibratedEffectiveness(_calibration(until), when, baseline), until
+
+
+def _units(defence: Defence, ukraine_only: Defence) -> dict[str, dict[str, UnitsInZone]]:
+    out: dict[str, dict[str, UnitsInZone]] = {}
+    for i, spec in enumerate(defence.params.layers):
+        out[spec.layer.value] = {
+            zone: UnitsInZone(
+                ukraine=float(ukraine_only.units[i, j]),
+                coalition=round(float(defence.units[i, j] - ukraine_only.units[i, j]), 6),
+            )
+            for j, zone in enumerate(defence.zones)
+        }
+    return out
+
+
+def _leak_share(raid: RaidResult) -> float:
+    launched = float(raid.launched.sum(axis=1).mean())
+    return float(raid.leakers.mean()) / launched if launched else 0.0
 
 
 def air_section(
     scenario: Scenario,
-    sourcing: dict[str, Any],
-    seed: np.random.SeedSequence,
+    laydown: Laydown,
+    tree: SeedTree,
     raid_trials: int,
     campaign_trials: int,
-) -> dict[str, Any]:
-    """Raid, raid without the coalition, and campaign; with the figures the scorecard needs.
+    design: Raid | None = None,
+    design_from: str | None = None,
+) -> AirRun:
+    """Raid with and without the coalition, the prior as a sensitivity, and the campaign.
 
-    ``denial`` is the mean share of the design raid neutralized; ``interceptor_days`` the
-    median day the first interceptor type runs dry in the campaign (the campaign's length if
-    none does).
+    ``design`` replaces the scenario's design raid (a comparison sets one raid for every
+    option). The raids with and without the coalition, and the prior, share the ``air.raid``
+    stream: their differences are the coalition's and the calibration's, not noise.
     """
-    raid_seed, alone_seed, campaign_seed = (int(s.generate_state(1)[0]) for s in seed.spawn(3))
-    design = next(r for r in scenario.threat.raids if r.name == scenario.threat.design_raid)
-    defence = build_defence(scenario)
+    raid_def = design or next(
+        r for r in scenario.threat.raids if r.name == scenario.threat.design_raid
+    )
+    defence = build_defence(scenario, additions=additions_from_laydown(laydown))
     ukraine_only = build_defence(scenario, additions=[])
-    raid = simulate_raid(defence, design, raid_trials, raid_seed)
-    alone = simulate_raid(ukraine_only, design, raid_trials, alone_seed)
+    effectiveness, until = calibrated(scenario)
+    seed = tree.integer("air.raid")
+    raid = simulate_raid(defence, raid_def, raid_trials, seed, effectiveness)
+    alone = simulate_raid(ukraine_only, raid_def, raid_trials, seed, effectiveness)
+    prior = simulate_raid(defence, raid_def, raid_trials, seed)
     tempo = scenario_tempo(scenario.threat.tempo)
     days = scenario.threat.campaign_days
-    campaign = run_campaign(defence.national(), days, campaign_trials, campaign_seed, tempo=tempo)
-    raid_d = raid.to_dict()
-    alone_d = alone.to_dict()
-    launched = float(raid.launched.sum(axis=1).mean())
-    leak_share = float(raid.leakers.mean()) / launched if launched else 0.0
+    campaign = run_campaign(
+        defence.national(), days, campaign_trials, tree.integer("air.campaign"), tempo=tempo
+    )
     runout = campaign.runout()
     medians = {k: v["day_p50"] for k, v in runout.items()}
     first = [d for d in medians.values() if d is not None]
-    return {
-        "design_raid": design.name,
-        "design_raid_size": design.size,
-        "raid": raid_d,
-        "raid_ukraine_alone": alone_d,
-        "defence": _units(defence, ukraine_only),
-        "leakers_mean": raid_d["leakers_mean"],
-        "leakers_mean_ukraine_alone": alone_d["leakers_mean"],
-        "leak_share": leak_share,
-        "denial": 1.0 - leak_share,
-        "campaign_days": days,
-        "campaign": campaign.to_dict(),
-        "tempo": tempo.to_dict(),
-        "first_empty_day_median": medians,
-        "interceptor_days": float(min(first)) if first else float(days),
-    }
-
-
-def _units(defence: Any, ukraine_only: Any) -> dict[str, dict[str, dict[str, float]]]:
-    """Units by layer and zone: Ukraine's own and what the coalition adds."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for i, spec in enumerate(defence.params.layers):
-        layer = str(getattr(spec.layer, "value", spec.layer))
-        out[layer] = {}
-        for j, zone in enumerate(defence.zones):
-            total = float(defence.units[i, j])
-            own = float(ukraine_only.units[i, j])
-            out[layer][str(getattr(zone, "value", zone))] = {
-                "ukraine": own,
-                "coalition": round(total - own, 6),
-            }
-    return out
+    launched = float(raid.launched.sum(axis=1).mean())
+    leak = _leak_share(raid)
+    leak_iv = mean_interval(raid.leakers)
+    denial_iv = (
+        Interval(low=1 - leak_iv.high / launched, high=1 - leak_iv.low / launched)
+        if launched
+        else Interval.exact(1.0)
+    )
+    section = AirSection(
+        design_raid=raid_def.name,
+        design_raid_size=raid_def.size,
+        design_raid_weapons=dict(raid_def.weapons),
+        design_raid_from=design_from or scenario.name,
+        effectiveness=(
+            f"calibrated on the Air Force's reports up to {until.isoformat()} "
+            "(beta-binomial by weapon class; the prior is shown as a sensitivity)"
+        ),
+        calibrated_until=until.isoformat(),
+        raid=raid.to_dict(),
+        raid_ukraine_alone=alone.to_dict(),
+        leakers_mean=float(raid.leakers.mean()),
+        leakers_mean_interval=leak_iv,
+        leakers_mean_ukraine_alone=float(alone.leakers.mean()),
+        leakers_mean_ukraine_alone_interval=mean_interval(alone.leakers),
+        leakers_mean_prior=float(prior.leakers.mean()),
+        leak_share=leak,
+        denial=1.0 - leak,
+        denial_interval=denial_iv,
+        defence=_units(defence, ukraine_only),
+        campaign_days=days,
+        campaign=campaign.to_dict(),
+        tempo=tempo.to_dict(),
+        first_empty_day_median=medians,
+        interceptor_days=float(min(first)) if first else float(days),
+    )
+    return AirRun(section=section, leakers=raid.leakers, leakers_alone=alone.leakers)

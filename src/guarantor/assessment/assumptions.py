@@ -19,7 +19,7 @@ from guarantor.data import load_capabilities
 from guarantor.model import Provenance, Scenario
 
 #: Model parameter folders below guarantor/data whose TOML files are listed.
-PARAMETER_AREAS = ("sourcing", "airdefence", "ground", "deterrence")
+PARAMETER_AREAS = ("sourcing", "deployment", "airdefence", "ground", "deterrence")
 
 
 class AssumptionRow(BaseModel):

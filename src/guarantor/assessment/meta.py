@@ -39,17 +39,9 @@ def inputs_hash(scenario: Scenario, seed: int, options: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def run_meta(scenario: Scenario, seed: int, options: dict[str, Any]) -> dict[str, Any]:
-    """The header of assessment.json."""
+def package_meta() -> dict[str, Any]:
+    """The package's version and the dates of the datasets it ships."""
     return {
-        "scenario": scenario.name,
-        "scenario_version": scenario.version,
-        "title": scenario.title,
-        "as_of": scenario.as_of,
-        "variant_of": scenario.variant_of,
-        "seed": seed,
-        "options": options,
-        "inputs_sha256": inputs_hash(scenario, seed, options),
         "package_version": __version__,
         "data_versions": {d.id: d.date for d in dataset_sources()},
     }

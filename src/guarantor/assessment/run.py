@@ -1,72 +1,72 @@
-"""Run every model on a scenario and gather one result: the assessment.
+"""Assess a scenario: run the pipeline, add the base case for a what-if, write the document.
 
-The flow is one way: scenario -> sourcing -> air defence -> ground -> credibility ->
-headline. Each model gets its own child seed from one ``SeedSequence``, so the same
-scenario and seed give the same assessment, figure for figure.
+Every model draws from its own named stream of one seed tree (:mod:`guarantor.seeds`), so the
+same scenario, what-if and seed give the same document, byte for byte, and the base case and
+the what-if share their random numbers: each change the headline shows is the what-if's.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import math
+import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from guarantor.assessment.assumptions import all_rows
-from guarantor.assessment.headline import headline
-from guarantor.assessment.meta import run_meta
-from guarantor.data import dataset_sources
-from guarantor.deterrence import (
-    assess_deterrence,
-    load_assumptions,
-    load_rules,
-    load_weights,
+from guarantor.assessment.document import (
+    AssessmentDocument,
+    BaseFigures,
+    ForceGeneration,
+    Headline,
+    HeadlineFigures,
+    Meta,
+    ScenarioSummary,
+    SustainmentSummary,
+    WhatIfSection,
 )
-from guarantor.ground.front import FrontInputs, assess_front
-from guarantor.ground.params import load_ground_params
-from guarantor.model import Scenario
-from guarantor.sourcing import SourcingOptions, source, sustain_land
+from guarantor.assessment.headline import biggest_gaps, figures, strength_band
+from guarantor.assessment.intervals import Difference, Interval, paired_difference
+from guarantor.assessment.meta import inputs_hash, package_meta
+from guarantor.assessment.pipeline import (
+    STEPS,
+    AssessOptions,
+    Parameters,
+    PipelineRun,
+    Progress,
+    effective_whatif,
+    run_pipeline,
+)
+from guarantor.data import dataset_sources
+from guarantor.model import Scenario, WhatIf
+from guarantor.seeds import STREAMS, SeedTree
+from guarantor.sourcing import SourcingResult, sustain_land
 
-Progress = Callable[[str, float], None]
+__all__ = ["STEPS", "AssessOptions", "Assessment", "assess"]
 
-#: The steps of an assessment, in order, for progress bars.
-STEPS = ("force generation", "air defence", "ground", "credibility", "report data")
-
-
-@dataclass(frozen=True)
-class AssessOptions:
-    """Knobs of an assessment (defaults give the standard run)."""
-
-    ground_days: int = 90
-    ground_runs: int | None = None
-    raid_trials: int = 20_000
-    campaign_trials: int = 2_000
-    sourcing: SourcingOptions = field(default_factory=SourcingOptions)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The options as recorded in the assessment."""
-        return {
-            "ground_days": self.ground_days,
-            "ground_runs": self.ground_runs,
-            "raid_trials": self.raid_trials,
-            "campaign_trials": self.campaign_trials,
-            "sourcing": self.sourcing.model_dump(mode="json"),
-        }
+Samples = dict[str, NDArray[np.float64]]
 
 
 @dataclass
 class Assessment:
-    """Everything one assessment found, as plain JSON-ready data, plus run timings."""
+    """The document, the per-run samples paired comparisons need, and run timings."""
 
-    data: dict[str, Any]
+    document: AssessmentDocument
+    samples: Samples = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The document as plain JSON values."""
+        return self.document.to_data()
 
     def to_json(self) -> str:
         """The assessment.json text: same inputs and seed, same bytes."""
-        return json.dumps(self.data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        return self.document.to_json()
 
     def write(self, path: Path) -> None:
         """Write assessment.json atomically (a partial file never replaces a good one)."""
@@ -76,54 +76,78 @@ class Assessment:
 
     @property
     def scenario(self) -> str:
-        return str(self.data["meta"]["scenario"])
+        return self.document.meta.scenario
 
 
-def _strip_timings(value: Any, timings: dict[str, float], prefix: str) -> Any:
-    """Drop wall-clock fields (they differ between runs) into ``timings``."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if k == "seconds" or k.endswith("_seconds"):
-                if isinstance(v, int | float):
-                    timings[f"{prefix}.{k}"] = float(v)
-                continue
-            out[k] = _strip_timings(v, timings, f"{prefix}.{k}")
-        return out
-    if isinstance(value, list):
-        return [_strip_timings(v, timings, prefix) for v in value]
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: tuples to lists, NumPy scalars and arrays to Python, non-finite floats to None."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _clean(value.tolist())
-    if isinstance(value, np.generic):
-        return _clean(value.item())
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def _sustainment(scenario: Scenario, sourcing: dict[str, Any]) -> dict[str, Any]:
-    deployed = sum(int(n["personnel"]) for n in sourcing["nations"])
-    pool = sum(int(n["pool_personnel"]) for n in sourcing["nations"])
+def _sustainment(scenario: Scenario, plan: SourcingResult) -> SustainmentSummary:
+    deployed = sum(n.personnel for n in plan.nations)
+    pool = sum(n.pool_personnel for n in plan.nations)
     h = scenario.default_harmony
     land = sustain_land(max(deployed, 1), h.tour_months, h.dwell_months)
-    return {
-        "deployed_personnel": deployed,
-        "pool_personnel_by_nation_rules": pool,
-        "default_harmony": {"tour_months": h.tour_months, "dwell_months": h.dwell_months},
-        "pool_at_default_harmony": land.force_pool if deployed else 0,
-        "land": land.model_dump(mode="json"),
+    return SustainmentSummary(
+        deployed_personnel=deployed,
+        pool_personnel_by_nation_rules=pool,
+        default_harmony={"tour_months": h.tour_months, "dwell_months": h.dwell_months},
+        pool_at_default_harmony=land.force_pool if deployed else 0,
+        land=land,
+    )
+
+
+def _samples(run: PipelineRun) -> Samples:
+    out: Samples = {}
+    if run.air is not None:
+        out["design_raid_leakers_mean"] = run.air.leakers.astype(np.float64)
+        out["design_raid_leakers_mean_ukraine_alone"] = run.air.leakers_alone.astype(np.float64)
+    held = None if run.front is None else getattr(run.front, "held", None)
+    held_alone = None if run.front is None else getattr(run.front, "held_alone", None)
+    if held is not None and held_alone is not None:
+        out["p_front_holds"] = np.asarray(held, dtype=np.float64)
+        out["p_front_holds_ukraine_alone"] = np.asarray(held_alone, dtype=np.float64)
+    return out
+
+
+def _strength_change(
+    d: Difference, ground: Difference | None, leakers: Difference | None, sens: dict[str, float]
+) -> Difference:
+    """The strength score is not sampled: its interval carries the paired intervals of the
+    chance the line holds and of the raid's leakers through the score's linear sensitivity."""
+    half2 = 0.0
+    if ground is not None and ground.interval is not None:
+        half2 += (sens["p_hold_ground"] * ground.interval.half) ** 2
+    if leakers is not None and leakers.interval is not None and sens.get("launched"):
+        half2 += (sens["air_denial"] * leakers.interval.half / sens["launched"]) ** 2
+    if d.change is None:
+        return d
+    h = math.sqrt(half2)
+    return d.model_copy(
+        update={
+            "interval": Interval(low=d.change - h, high=d.change + h),
+            "real": abs(d.change) > max(h, 1e-9),
+        }
+    )
+
+
+def changes(
+    value: tuple[HeadlineFigures, dict[str, Interval], Samples],
+    reference: tuple[HeadlineFigures, dict[str, Interval], Samples],
+    sensitivity: dict[str, float],
+) -> dict[str, Difference]:
+    """Each figure's change from a reference (figures, intervals, samples), paired run by run
+    where both have samples."""
+    fig, iv, smp = value
+    ref_fig, ref_iv, ref_smp = reference
+    ref = ref_fig.model_dump()
+    out = {
+        k: paired_difference(v, ref[k], smp.get(k), ref_smp.get(k), iv.get(k), ref_iv.get(k))
+        for k, v in fig.model_dump().items()
     }
+    out["strength_score"] = _strength_change(
+        out["strength_score"],
+        out.get("p_front_holds"),
+        out.get("design_raid_leakers_mean"),
+        sensitivity,
+    )
+    return out
 
 
 def assess(
@@ -131,85 +155,92 @@ def assess(
     seed: int = 0,
     options: AssessOptions | None = None,
     progress: Progress | None = None,
+    whatif: WhatIf | None = None,
 ) -> Assessment:
-    """Run every model on ``scenario`` with ``seed``; the result the CLI writes as JSON."""
+    """Run every model on ``scenario`` with ``seed`` and ``whatif``; with a what-if (given here
+    or defined by the scenario file), the base case too, on the same random numbers."""
     options = options or AssessOptions()
     report = progress or (lambda _step, _frac: None)
-    children = np.random.SeedSequence(seed).spawn(4)
+    tree = SeedTree(seed)
+    params = Parameters.packaged()
+    applied = effective_whatif(scenario, whatif, options)
+    asked = bool(scenario.whatif) or bool(whatif and whatif.model_fields_set)
+    asked = asked or not options.sourcing.whatif().is_empty()
     timings: dict[str, float] = {}
-
-    report(STEPS[0], 0.0)
-    sourcing = _strip_timings(
-        source(scenario, options.sourcing).model_dump(mode="json"), timings, "sourcing"
-    )
-    sustainment = _sustainment(scenario, sourcing)
-
-    report(STEPS[1], 0.2)
-    air = _air(scenario, sourcing, children[0], options)
-
-    report(STEPS[2], 0.45)
-    ground_params = load_ground_params()
-    front = assess_front(
-        FrontInputs.from_scenario(scenario),
-        ground_params,
-        np.random.default_rng(children[1]),
-        days=options.ground_days,
-        runs=options.ground_runs,
-    )
-    ground = _clean(front.to_dict())
-    ground["seed"] = None
-
-    report(STEPS[3], 0.8)
-    deterrence = assess_deterrence(
-        scenario,
-        ground_params,
-        load_weights(),
-        load_rules(),
-        load_assumptions(),
-        np.random.default_rng(children[2]),
-        days=options.ground_days,
-        p_hold_ground=front.p_hold,
-        air_denial=air.get("denial"),
-        interceptor_days=air.get("interceptor_days"),
-    )
-    credibility = _clean(deterrence.to_dict())
-
+    t0 = time.perf_counter()
+    run = run_pipeline(scenario, applied, tree, options, params=params, progress=report)
+    timings["models"] = time.perf_counter() - t0
+    timings.update({f"sourcing.{k}": v for k, v in run.plan.timings().items()})
+    assert run.air and run.ground and run.credibility
+    fig, intervals = figures(run.plan, run.air.section, run.ground, run.credibility)
+    samples = _samples(run)
+    base_figures: BaseFigures | None = None
+    change: dict[str, Difference] | None = None
+    if asked:
+        report("base case", 0.85)
+        base = run_pipeline(scenario, WhatIf(), tree, options, params=params)
+        assert base.air and base.ground and base.credibility
+        b_fig, b_int = figures(base.plan, base.air.section, base.ground, base.credibility)
+        base_figures = BaseFigures(
+            strength=strength_band(base.credibility.score, params.rules),
+            figures=b_fig,
+            intervals=b_int,
+        )
+        sens = dict(run.credibility.sensitivity)
+        sens["launched"] = float(run.air.section.design_raid_size)
+        change = changes((fig, intervals, samples), (b_fig, b_int, _samples(base)), sens)
     report(STEPS[4], 0.95)
-    data: dict[str, Any] = {
-        "schema": "guarantor-assessment/1",
-        "meta": run_meta(scenario, seed, options.to_dict()),
-        "headline": {},
-        "scenario": {
-            "name": scenario.name,
-            "title": scenario.title,
-            "description": scenario.description.strip(),
-            "us_role": scenario.us_role.value,
-            "commitment": scenario.commitment.value,
-            "ceasefire": scenario.ceasefire,
-            "contributors": [c.code for c in scenario.contributors],
-            "pledges": len(scenario.pledges),
-            "requirements": len(scenario.requirements),
-            "sites": [site.model_dump(mode="json") for site in scenario.sites],
-        },
-        "force_generation": {"sustainment": sustainment, "sourcing": sourcing},
-        "air": air,
-        "ground": ground,
-        "credibility": credibility,
-        "assumptions": [r.model_dump(mode="json") for r in all_rows(scenario)],
-        "datasets": [d.model_dump(mode="json") for d in dataset_sources()],
-    }
-    data["headline"] = headline(data)
+    headline = Headline(
+        strength_score=fig.strength_score,
+        strength=strength_band(run.credibility.score, params.rules),
+        figures=fig,
+        intervals=intervals,
+        gaps=biggest_gaps(run.plan, run.air.section, run.ground, run.credibility, params.rules),
+        base=base_figures,
+        change=change,
+    )
+    recorded = options.to_dict()
+    doc = AssessmentDocument(
+        meta=Meta(
+            scenario=scenario.name,
+            scenario_version=scenario.version,
+            title=scenario.title,
+            as_of=scenario.as_of,
+            variant_of=scenario.variant_of,
+            seed=seed,
+            streams=list(STREAMS),
+            options=recorded,
+            inputs_sha256=inputs_hash(scenario, seed, {**recorded, "whatif": applied.changes()}),
+            **package_meta(),
+        ),
+        headline=headline,
+        whatif=WhatIfSection(
+            applied=applied.changes(),
+            from_scenario=scenario.whatif.changes() if scenario.whatif else None,
+            compared_with_base=asked,
+        ),
+        scenario=ScenarioSummary(
+            name=run.scenario.name,
+            title=run.scenario.title,
+            description=run.scenario.description.strip(),
+            us_role=run.scenario.us_role.value,
+            commitment=run.scenario.commitment.value,
+            ceasefire=run.scenario.ceasefire,
+            contributors=[c.code for c in run.scenario.contributors],
+            pledges=len(run.scenario.pledges),
+            requirements=len(run.scenario.requirements),
+            sites=[s.model_dump(mode="json") for s in run.scenario.sites],
+        ),
+        force_generation=ForceGeneration(
+            sustainment=_sustainment(run.scenario, run.plan),
+            sourcing=run.plan.without_timings(),
+            laydown=run.laydown,
+        ),
+        air=run.air.section,
+        ground=run.ground,
+        credibility=run.credibility,
+        assumptions=all_rows(scenario),
+        datasets=list(dataset_sources()),
+    )
     report("done", 1.0)
-    return Assessment(data=_strip_timings(_clean(data), timings, "assessment"), timings=timings)
-
-
-def _air(
-    scenario: Scenario,
-    sourcing: dict[str, Any],
-    seed: np.random.SeedSequence,
-    options: AssessOptions,
-) -> dict[str, Any]:
-    """Raid and campaign against the scenario's threat picture (see guarantor.airdefence)."""
-    from guarantor.assessment.air import air_section
-
-    return air_section(scenario, sourcing, seed, options.raid_trials, options.campaign_trials)
+    return Assessment(document=doc, samples=samples, timings=timings)

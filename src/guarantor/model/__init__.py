@@ -20,6 +20,7 @@ from guarantor.model.provenance import Assumption, Confidence, Figure, Provenanc
 from guarantor.model.requirements import Requirement
 from guarantor.model.scenario import CommitmentForm, Scenario, Site, USRole
 from guarantor.model.threat import Raid, Tempo, ThreatPicture
+from guarantor.model.whatif import WhatIf
 from guarantor.model.zones import MissionSet, Role, Zone
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "ThreatPicture",
     "USRole",
     "UkrainianForces",
+    "WhatIf",
     "Zone",
 ]

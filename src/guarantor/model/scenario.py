@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,25 +12,10 @@ from guarantor.model.nations import Contributor, Harmony
 from guarantor.model.pledges import Pledge
 from guarantor.model.provenance import Assumption, Provenance
 from guarantor.model.requirements import Requirement
+from guarantor.model.policy import CommitmentForm, USRole
 from guarantor.model.threat import ThreatPicture
+from guarantor.model.whatif import WhatIf
 from guarantor.model.zones import MissionSet, Zone
-
-
-class USRole(StrEnum):
-    """What the United States contributes."""
-
-    NONE = "none"
-    INTELLIGENCE = "intelligence"
-    AIR_AND_INTELLIGENCE = "air-and-intelligence"
-    ARTICLE5_LIKE = "article-5-like"
-
-
-class CommitmentForm(StrEnum):
-    """The legal form of the guarantee."""
-
-    POLITICAL = "political-declaration"
-    LEGALLY_BINDING = "legally-binding"
-    ARTICLE5_LIKE_RATIFIED = "article-5-like-ratified"
 
 
 class Site(BaseModel):
@@ -80,6 +64,13 @@ class Scenario(BaseModel):
     threat: ThreatPicture
     sites: list[Site] = Field(default_factory=list)
     assumptions: list[Assumption] = Field(default_factory=list)
+    whatif: WhatIf | None = Field(
+        default=None,
+        description=(
+            "An option written as a what-if of its base: assessed as the base scenario with "
+            "these changes applied (and compared with the base)."
+        ),
+    )
     provenance: Provenance
 
     def mission_sets(self) -> dict[MissionSet, list[Requirement]]:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from guarantor.errors import InputError, Problem
-from guarantor.model import PledgeStatus, Scenario, USRole
+from guarantor.model import PledgeStatus, Scenario, WhatIf
+from guarantor.model.whatif import WHATIF_FIELDS
 
 LIFTABLE: tuple[str, ...] = (
     "us-backstop",
@@ -43,44 +44,10 @@ SOLVER_SETTINGS: tuple[str, ...] = (
 )
 
 
-class SourcingOptions(BaseModel):
-    """What-ifs and solver settings for :func:`guarantor.sourcing.source`."""
+class SourcingOptions(WhatIf):
+    """What-ifs (:class:`~guarantor.model.WhatIf`) and solver settings for
+    :func:`guarantor.sourcing.source`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    without: list[str] = Field(default_factory=list, description="Contributor codes to remove.")
-    lift: list[str] = Field(default_factory=list, description="Caveats to lift (see module doc).")
-    us_role: USRole | None = Field(default=None, description="Override the scenario's US role.")
-    ceasefire: bool | None = Field(default=None, description="Override whether a ceasefire holds.")
-    approval_day: int | None = Field(
-        default=None, ge=0, description="Override the day parliamentary approval arrives."
-    )
-    tour_months: float | None = Field(
-        default=None, gt=0, le=36, description="Tour length for every pledge."
-    )
-    dwell_months: float | None = Field(
-        default=None, ge=0, le=120, description="Dwell between tours for every nation."
-    )
-    pledge_basis: Literal["deployed", "pool"] = Field(
-        default="deployed",
-        description=(
-            "deployed: a rotational pledge's quantity is kept deployed (the nation holds the "
-            "rotation pool behind it); pool: the quantity is the pool, and only "
-            "floor(quantity * tour / (tour + dwell)) units can be kept deployed."
-        ),
-    )
-    min_status: PledgeStatus | None = Field(
-        default=None, description="Count only pledges at least this far (announced < deployed)."
-    )
-    horizon_months: float | None = Field(
-        default=None, gt=0, description="Horizon over which one-tour pledges are averaged."
-    )
-    must_fill_priority: int | None = Field(
-        default=None,
-        ge=1,
-        le=5,
-        description="Requirements of this priority or higher must be filled in full (else infeasible).",
-    )
     time_limit_s: float = Field(default=60.0, gt=0, description="Time limit per solver stage.")
     mip_rel_gap: float = Field(
         default=1e-6,
@@ -113,17 +80,25 @@ class SourcingOptions(BaseModel):
         ),
     )
 
+    def whatif(self) -> WhatIf:
+        """The what-if part of these options."""
+        return WhatIf.model_validate({k: getattr(self, k) for k in WHATIF_FIELDS})
+
     def is_base(self) -> bool:
         """True when no what-if is asked for (solver settings aside)."""
-        return all(
-            v in (None, [], "deployed")
-            for k, v in self.model_dump().items()
-            if k not in SOLVER_SETTINGS
-        )
+        return self.whatif().is_empty()
+
+    def with_whatif(self, whatif: WhatIf) -> SourcingOptions:
+        """These solver settings with ``whatif`` as the what-ifs."""
+        return SourcingOptions(**self.solver_settings(), **whatif.model_dump())
+
+    def solver_settings(self) -> dict[str, object]:
+        """The solver settings alone."""
+        return {k: getattr(self, k) for k in SOLVER_SETTINGS}
 
     def base_case(self) -> SourcingOptions:
         """These solver settings without any what-if: the base a what-if is compared with."""
-        return SourcingOptions(**{k: getattr(self, k) for k in SOLVER_SETTINGS})
+        return SourcingOptions(**self.solver_settings())
 
 
 STATUS_ORDER: tuple[PledgeStatus, ...] = (

@@ -96,7 +96,7 @@ class StageResult(BaseModel):
     name: str
     status: str
     objective: float | None
-    seconds: float
+    seconds: float | None = Field(description="Wall-clock time (None in reproducible documents).")
 
 
 class SourcingResult(BaseModel):
@@ -106,9 +106,11 @@ class SourcingResult(BaseModel):
 
     scenario: str
     status: str = Field(description="optimal, infeasible, time-limit, or the solver's status.")
-    solve_seconds: float = Field(description="Time inside the solver, all stages.")
-    build_seconds: float
-    report_seconds: float
+    solve_seconds: float | None = Field(
+        description="Time inside the solver, all stages (None in reproducible documents)."
+    )
+    build_seconds: float | None
+    report_seconds: float | None
     coverage_score: float = Field(description="Priority-weighted coverage achieved.")
     coverage_max: float = Field(description="Priority-weighted coverage if every slot were full.")
     total_cost_usd: float
@@ -127,6 +129,27 @@ class SourcingResult(BaseModel):
     def to_json(self) -> dict[str, object]:
         """Plain JSON-ready data."""
         return self.model_dump(mode="json")
+
+    def timings(self) -> dict[str, float]:
+        """Wall-clock times by part (they differ between runs)."""
+        out = {
+            "solve": self.solve_seconds or 0.0,
+            "build": self.build_seconds or 0.0,
+            "report": self.report_seconds or 0.0,
+        }
+        out.update({f"stage.{s.name}": s.seconds or 0.0 for s in self.stages})
+        return out
+
+    def without_timings(self) -> SourcingResult:
+        """The same result with wall-clock times removed: equal inputs, equal bytes."""
+        return self.model_copy(
+            update={
+                "solve_seconds": None,
+                "build_seconds": None,
+                "report_seconds": None,
+                "stages": [s.model_copy(update={"seconds": None}) for s in self.stages],
+            }
+        )
 
 
 class RequirementDelta(BaseModel):

@@ -1,0 +1,194 @@
+"""The assessment document (``guarantor-assessment/2``): one typed pydantic model whose sections
+are the models' results, written as assessment.json and served by the API.
+
+``guarantor assess --schema`` prints its JSON Schema. Key names of version 1 are kept where
+the meaning is unchanged (``headline.figures.*``, ``air.defence``, ``credibility.components``,
+``force_generation.sourcing``); version 2 adds ``whatif``, ``headline.intervals``,
+``headline.base`` and ``headline.change``, and ``force_generation.laydown``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.assessment.air import AirSection
+from guarantor.assessment.assumptions import AssumptionRow
+from guarantor.assessment.credibility import CredibilitySection
+from guarantor.assessment.ground import GroundSection
+from guarantor.assessment.intervals import Difference, Interval
+from guarantor.assessment.laydown import Laydown
+from guarantor.data import DatasetSource
+from guarantor.sourcing import LandSustainment, SourcingResult
+
+SCHEMA = "guarantor-assessment/2"
+
+
+class Meta(BaseModel):
+    """What makes the assessment reproducible: inputs, seed, streams, versions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scenario: str
+    scenario_version: str
+    title: str
+    as_of: str
+    variant_of: str | None
+    seed: int
+    streams: list[str] = Field(description="The seed tree's streams, one per model.")
+    options: dict[str, Any]
+    inputs_sha256: str
+    package_version: str
+    data_versions: dict[str, str]
+
+
+class WhatIfSection(BaseModel):
+    """The what-ifs applied, where they came from, and whether the base was compared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    applied: dict[str, Any] = Field(description="Each what-if set away from its default.")
+    from_scenario: dict[str, Any] | None = Field(
+        description="What-ifs the scenario file itself defines (an option as a what-if)."
+    )
+    compared_with_base: bool
+
+
+class ScenarioSummary(BaseModel):
+    """The scenario assessed (what-ifs applied)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    title: str
+    description: str
+    us_role: str
+    commitment: str
+    ceasefire: bool
+    contributors: list[str]
+    pledges: int
+    requirements: int
+    sites: list[dict[str, Any]]
+
+
+class SustainmentSummary(BaseModel):
+    """The plan's personnel and the rotation pool behind them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    deployed_personnel: int
+    pool_personnel_by_nation_rules: int
+    default_harmony: dict[str, float]
+    pool_at_default_harmony: int
+    land: LandSustainment
+
+
+class ForceGeneration(BaseModel):
+    """The sourced plan, its sustainment, and where it puts every unit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sustainment: SustainmentSummary
+    sourcing: SourcingResult
+    laydown: Laydown
+
+
+class HeadlineFigures(BaseModel):
+    """The figures a reader quotes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    strength_score: float
+    coverage_pct: float
+    deployed_personnel: int
+    rotation_pool_personnel: int
+    annual_cost_usd: float
+    design_raid_leakers_mean: float
+    design_raid_leakers_mean_ukraine_alone: float
+    p_front_holds: float
+    p_front_holds_ukraine_alone: float
+    p_nato_war: float
+    expected_payoff: float
+
+
+class Gap(BaseModel):
+    """A gap ranked by severity in [0, 1], and the model it comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: float
+    text: str
+    source: str
+
+
+class BaseFigures(BaseModel):
+    """The base case's figures, beside a what-if's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    strength: str
+    figures: HeadlineFigures
+    intervals: dict[str, Interval]
+
+
+class Headline(BaseModel):
+    """Strength, key figures with 90% intervals, the three biggest gaps, and the base case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    strength_score: float
+    strength: str
+    figures: HeadlineFigures
+    intervals: dict[str, Interval] = Field(description="90% interval of each figure, same keys.")
+    gaps: list[Gap]
+    base: BaseFigures | None = Field(
+        default=None, description="The base case's figures (for a what-if)."
+    )
+    change: dict[str, Difference] | None = Field(
+        default=None,
+        description="Each figure's change from the base, paired on common random numbers.",
+    )
+
+
+class AssessmentDocument(BaseModel):
+    """Everything one assessment found."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    meta: Meta
+    headline: Headline
+    whatif: WhatIfSection
+    scenario: ScenarioSummary
+    force_generation: ForceGeneration
+    air: AirSection
+    ground: GroundSection
+    credibility: CredibilitySection
+    assumptions: list[AssumptionRow]
+    datasets: list[DatasetSource]
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON values (non-finite floats as null)."""
+        return _finite(self.model_dump(mode="json", by_alias=True))
+
+    def to_json(self) -> str:
+        """The assessment.json text: same inputs and seed, same bytes."""
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def assessment_schema() -> dict[str, Any]:
+    """The JSON Schema of the assessment document."""
+    return AssessmentDocument.model_json_schema(by_alias=True, mode="serialization")

@@ -1,0 +1,175 @@
+"""The pipeline, one direction: scenario -> what-ifs -> plan -> laydown -> air, ground ->
+credibility. Each step reads only what the steps before it produced.
+
+``assess`` runs it to the end and writes the document; the standalone commands (``raid run``,
+``ground assess``, ``deter``) run it up to their model with the same seed tree, so they agree
+with ``assess`` on the same inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.assessment.air import AirRun, air_section
+from guarantor.assessment.credibility import (
+    CredibilitySection,
+    credibility_section,
+    scorecard_inputs,
+)
+from guarantor.assessment.ground import GroundSection, ground_section
+from guarantor.assessment.laydown import Laydown, lay_down
+from guarantor.data import load_capabilities
+from guarantor.deterrence import ScorecardInputs, load_assumptions, load_rules, load_weights
+from guarantor.errors import InputError, Problem
+from guarantor.ground.front import FrontResult
+from guarantor.ground.params import ParamSet, load_ground_params
+from guarantor.model import Raid, Scenario, WhatIf
+from guarantor.seeds import SeedTree
+from guarantor.sourcing import SourcingOptions, SourcingResult, source
+from guarantor.sourcing.options import apply_what_ifs, parse_lifts
+
+Progress = Callable[[str, float], None]
+Stage = Literal["plan", "air", "ground", "credibility"]
+
+#: The steps of an assessment, in order, for progress bars.
+STEPS = ("force generation", "air defence", "ground", "credibility", "report data")
+
+
+class AssessOptions(BaseModel):
+    """Knobs of an assessment (defaults give the standard run); what-ifs are separate."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ground_days: int = Field(default=90, ge=1, le=3650)
+    ground_runs: int | None = Field(default=None, ge=10, le=200_000)
+    ground_search: bool = Field(
+        default=True, description="Search the brigades each axis needs to hold."
+    )
+    raid_trials: int = Field(default=20_000, ge=100, le=1_000_000)
+    campaign_trials: int = Field(default=2_000, ge=10, le=100_000)
+    sourcing: SourcingOptions = Field(
+        default_factory=SourcingOptions,
+        description="Solver settings (what-ifs given here are applied as what-ifs too).",
+    )
+    design_raid: Raid | None = Field(
+        default=None, description="A raid every option faces (a comparison sets it)."
+    )
+    design_raid_from: str | None = Field(default=None, description="Whose design raid it is.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as recorded in the assessment."""
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The models' parameter files, read once per run."""
+
+    ground: ParamSet
+    weights: ParamSet
+    rules: ParamSet
+    assumptions: ParamSet
+
+    @classmethod
+    def packaged(cls, weights: ParamSet | None = None) -> Parameters:
+        """The packaged parameters (``weights``: a user's scorecard weights)."""
+        return cls(load_ground_params(), weights or load_weights(), load_rules(), load_assumptions())
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """What each step produced; later steps are None when the run stopped earlier."""
+
+    scenario: Scenario
+    whatif: WhatIf
+    plan: SourcingResult
+    laydown: Laydown
+    air: AirRun | None = None
+    ground: GroundSection | None = None
+    front: FrontResult | None = None
+    inputs: ScorecardInputs | None = None
+    credibility: CredibilitySection | None = None
+
+
+def effective_whatif(scenario: Scenario, whatif: WhatIf | None, options: AssessOptions) -> WhatIf:
+    """The scenario's own what-if, then the options' sourcing what-ifs, then ``whatif``."""
+    out = scenario.whatif or WhatIf()
+    out = out.merged(options.sourcing.whatif())
+    return out.merged(whatif) if whatif is not None else out
+
+
+def run_pipeline(
+    scenario: Scenario,
+    whatif: WhatIf,
+    tree: SeedTree,
+    options: AssessOptions,
+    until: Stage = "credibility",
+    params: Parameters | None = None,
+    progress: Progress | None = None,
+) -> PipelineRun:
+    """Run the steps up to ``until`` on ``scenario`` with ``whatif`` applied."""
+    report = progress or (lambda _step, _frac: None)
+    params = params or Parameters.packaged()
+    sourcing = options.sourcing.with_whatif(whatif)
+    report(STEPS[0], 0.0)
+    plan = source(scenario, sourcing)
+    effective = apply_what_ifs(scenario, sourcing)
+    laydown = lay_down(effective, plan, load_capabilities(), parse_lifts(whatif.lift, scenario))
+    run = PipelineRun(effective, whatif, plan, laydown)
+    if until == "plan":
+        return run
+    report(STEPS[1], 0.2)
+    air = air_section(
+        effective,
+        laydown,
+        tree,
+        options.raid_trials,
+        options.campaign_trials,
+        options.design_raid,
+        options.design_raid_from,
+    )
+    run = PipelineRun(effective, whatif, plan, laydown, air)
+    if until == "air":
+        return run
+    report(STEPS[2], 0.45)
+    ground, front = ground_section(
+        effective,
+        laydown,
+        params.ground,
+        tree,
+        options.ground_days,
+        options.ground_runs,
+        search=options.ground_search,
+    )
+    run = PipelineRun(effective, whatif, plan, laydown, air, ground, front)
+    if until == "ground":
+        return run
+    report(STEPS[3], 0.8)
+    inputs = scorecard_inputs(
+        effective,
+        plan,
+        laydown,
+        ground.p_hold,
+        air.section.denial,
+        air.section.interceptor_days,
+    )
+    credibility = credibility_section(
+        inputs, ground, air.section, params.weights, params.rules, params.assumptions
+    )
+    return PipelineRun(
+        effective, whatif, plan, laydown, air, ground, front, inputs, credibility
+    )
+
+
+def design_raid(scenario: Scenario, name: str | None) -> Raid:
+    """One of the scenario's raids by name (the design raid by default)."""
+    wanted = name or scenario.threat.design_raid
+    found = next((r for r in scenario.threat.raids if r.name == wanted), None)
+    if found is None:
+        known = ", ".join(r.name for r in scenario.threat.raids)
+        raise InputError([Problem(where="--raid", reason=f"no raid {wanted!r}; known: {known}")])
+    return found
