@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guarantor.assessment import Assessment
-    from guarantor.model import Scenario
+    from guarantor.model import Scenario, WhatIf
 
 try:
     __version__ = version("guarantor")
@@ -23,16 +23,25 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = ["__version__", "assess"]
 
 
-def assess(scenario: Scenario | str | Path, seed: int = 0, **options: Any) -> Assessment:
+def assess(
+    scenario: Scenario | str | Path,
+    seed: int = 0,
+    whatif: WhatIf | dict[str, Any] | None = None,
+    **options: Any,
+) -> Assessment:
     """Assess a scenario (a :class:`~guarantor.model.Scenario`, a bundled name or a path).
 
-    The same result object ``guarantor assess`` writes as assessment.json; see
-    :func:`guarantor.assessment.assess`. Imported lazily so that ``import guarantor`` stays fast.
+    ``whatif`` (a :class:`~guarantor.model.WhatIf` or its fields as a dict, e.g.
+    ``{"without": ["GBR"]}``) is applied to the whole pipeline and the base case is assessed
+    beside it; ``options`` are :class:`~guarantor.assessment.AssessOptions` fields. The same
+    result ``guarantor assess`` writes as assessment.json. Imported lazily so that
+    ``import guarantor`` stays fast.
     """
     from guarantor.assessment import AssessOptions
     from guarantor.assessment import assess as _assess
-    from guarantor.model import Scenario
+    from guarantor.model import Scenario, WhatIf
     from guarantor.scenarios import load_scenario
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(str(scenario))
-    return _assess(sc, seed=seed, options=AssessOptions(**options))
+    w = WhatIf.model_validate(whatif) if isinstance(whatif, dict) else whatif
+    return _assess(sc, seed=seed, options=AssessOptions(**options), whatif=w)

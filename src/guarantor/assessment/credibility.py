@@ -142,14 +142,18 @@ def credibility_section(
     d_air = inputs.air_denial
     sensitivity = {
         "p_hold_ground": at(1.0, d_air) - at(0.0, d_air),
-        "air_denial": 0.0 if d_air is None else at(inputs.p_hold_ground, 1.0)
-        - at(inputs.p_hold_ground, 0.0),
+        "air_denial": 0.0
+        if d_air is None
+        else at(inputs.p_hold_ground, 1.0) - at(inputs.p_hold_ground, 0.0),
     }
     a = Assumptions.from_params(assumptions)
     result = decision(DecisionInputs.from_scorecard(card), a, assumptions)
     d = result.to_dict()
     ends = []
-    for p_hold, denial in ((ground.p_hold_interval.low, lo_air), (ground.p_hold_interval.high, hi_air)):
+    for p_hold, denial in (
+        (ground.p_hold_interval.low, lo_air),
+        (ground.p_hold_interval.high, hi_air),
+    ):
         varied = scorecard(replace(inputs, p_hold_ground=p_hold, air_denial=denial), weights, rules)
         ends.append(decision(DecisionInputs.from_scorecard(varied), a).expected_payoff)
     return CredibilitySection(

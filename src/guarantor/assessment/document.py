@@ -172,7 +172,8 @@ class AssessmentDocument(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         """Plain JSON values (non-finite floats as null)."""
-        return _finite(self.model_dump(mode="json", by_alias=True))
+        data: dict[str, Any] = _finite(self.model_dump(mode="json", by_alias=True))
+        return data
 
     def to_json(self) -> str:
         """The assessment.json text: same inputs and seed, same bytes."""

@@ -37,7 +37,9 @@ class GroundSection(BaseModel):
     notes: list[str]
 
 
-def front_inputs(scenario: Scenario, laydown: Laydown) -> FrontInputs:
+def front_inputs(
+    scenario: Scenario, laydown: Laydown, attacker_air_factor: float = 1.0
+) -> FrontInputs:
     """The front model's inputs: the scenario's axes and forces, the plan's hubs.
 
     A hub is a station inside Ukraine holding land units in slots that may entail combat;
@@ -64,6 +66,7 @@ def front_inputs(scenario: Scenario, laydown: Laydown) -> FrontInputs:
             for s in laydown.stations_in_ukraine
             if s.combat_personnel > 0
         ),
+        attacker_air_factor=attacker_air_factor,
     )
 
 

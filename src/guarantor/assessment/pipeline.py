@@ -77,7 +77,9 @@ class Parameters:
     @classmethod
     def packaged(cls, weights: ParamSet | None = None) -> Parameters:
         """The packaged parameters (``weights``: a user's scorecard weights)."""
-        return cls(load_ground_params(), weights or load_weights(), load_rules(), load_assumptions())
+        return cls(
+            load_ground_params(), weights or load_weights(), load_rules(), load_assumptions()
+        )
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def run_pipeline(
     """Run the steps up to ``until`` on ``scenario`` with ``whatif`` applied."""
     report = progress or (lambda _step, _frac: None)
     params = params or Parameters.packaged()
+    # ``whatif`` already holds the scenario's own what-if (effective_whatif): apply it once
+    scenario = scenario.model_copy(update={"whatif": None})
     sourcing = options.sourcing.with_whatif(whatif)
     report(STEPS[0], 0.0)
     plan = source(scenario, sourcing)
@@ -160,9 +164,7 @@ def run_pipeline(
     credibility = credibility_section(
         inputs, ground, air.section, params.weights, params.rules, params.assumptions
     )
-    return PipelineRun(
-        effective, whatif, plan, laydown, air, ground, front, inputs, credibility
-    )
+    return PipelineRun(effective, whatif, plan, laydown, air, ground, front, inputs, credibility)
 
 
 def design_raid(scenario: Scenario, name: str | None) -> Raid:

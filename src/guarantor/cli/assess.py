@@ -3,20 +3,49 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from guarantor.assessment import Assessment, AssessOptions, assess, compare_assessments
-from guarantor.cli.common import console, err_console
+from guarantor.assessment import (
+    Assessment,
+    AssessmentDocument,
+    AssessOptions,
+    assess,
+    assessment_schema,
+    compare_assessments,
+)
+from guarantor.assessment.intervals import Interval
+from guarantor.assessment.pipeline import design_raid
+from guarantor.cli.common import console, err_console, print_json
+from guarantor.cli.whatif import (
+    APPROVAL_DAY,
+    BASIS,
+    CEASEFIRE,
+    DWELL,
+    HORIZON,
+    LIFT,
+    MIN_STATUS,
+    MUST_FILL,
+    TOUR,
+    US_ROLE,
+    WITHOUT,
+    build_whatif,
+    flag_problems,
+)
 from guarantor.errors import InputError, Problem
+from guarantor.model import PledgeStatus, Scenario, USRole, WhatIf
 from guarantor.report.build import render_report
 from guarantor.report.compare import render_comparison
 from guarantor.report.html import write_pdf
 from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.seeds import check_seed
 
 
 def _out_dir(out: Path) -> Path:
@@ -38,8 +67,13 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _run(name: str, seed: int, options: AssessOptions, quiet: bool) -> Assessment:
-    scenario = load_scenario(name)
+def _run(
+    scenario: Scenario,
+    seed: int,
+    options: AssessOptions,
+    whatif: WhatIf,
+    quiet: bool,
+) -> Assessment:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -48,12 +82,19 @@ def _run(name: str, seed: int, options: AssessOptions, quiet: bool) -> Assessmen
         transient=True,
         disable=quiet,
     ) as bar:
-        task = bar.add_task(f"{scenario.name}: starting", total=1.0)
+        task = bar.add_task(escape(f"{scenario.name}: starting"), total=1.0)
 
         def progress(step: str, fraction: float) -> None:
-            bar.update(task, completed=fraction, description=f"{scenario.name}: {step}")
+            bar.update(task, completed=fraction, description=escape(f"{scenario.name}: {step}"))
 
-        return assess(scenario, seed=seed, options=options, progress=progress)
+        return assess(scenario, seed=seed, options=options, progress=progress, whatif=whatif)
+
+
+def _options(raid_trials: int, campaign_trials: int, **extra: Any) -> AssessOptions:
+    try:
+        return AssessOptions(raid_trials=raid_trials, campaign_trials=campaign_trials, **extra)
+    except ValidationError as exc:
+        raise InputError(flag_problems(exc)) from None
 
 
 def assess_cmd(
@@ -62,50 +103,124 @@ def assess_cmd(
         Path("out"), "--out", help="Folder for assessment.json and report.html."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed: same inputs and seed, same assessment."),
-    pdf: bool = typer.Option(False, "--pdf", help="Also write report.pdf (needs guarantor[pdf])."),
-    raid_trials: int = typer.Option(
-        20_000, "--raid-trials", min=100, help="Trials of the design raid."
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also write report.pdf (needs the pdf extra: guarantor\\[pdf])."
     ),
-    campaign_trials: int = typer.Option(
-        2_000, "--campaign-trials", min=10, help="Campaign trials."
+    raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
+    campaign_trials: int = typer.Option(2_000, "--campaign-trials", help="Campaign trials."),
+    without: list[str] = WITHOUT,
+    lift_caveat: list[str] = LIFT,
+    us_role: USRole | None = US_ROLE,
+    ceasefire: bool | None = CEASEFIRE,
+    approval_day: int | None = APPROVAL_DAY,
+    tour_months: float | None = TOUR,
+    dwell_months: float | None = DWELL,
+    pledge_basis: str | None = BASIS,
+    min_status: PledgeStatus | None = MIN_STATUS,
+    horizon_months: float | None = HORIZON,
+    must_fill_priority: int | None = MUST_FILL,
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the assessment document to standard output (no files)."
+    ),
+    schema: bool = typer.Option(
+        False, "--schema", help="Print the JSON Schema of the assessment document and exit."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
-    """Assess a guarantee: every model on one scenario; writes assessment.json and report.html."""
-    name = scenario or default_scenario_name()
-    folder = _out_dir(out)
-    options = AssessOptions(raid_trials=raid_trials, campaign_trials=campaign_trials)
-    result = _run(name, seed, options, quiet)
-    html = render_report(result.data)
+    """Assess a guarantee: every model on one scenario; writes assessment.json and report.html.
+
+    What-if options apply to the whole pipeline; the base case is assessed on the same random
+    numbers and each headline figure is shown beside it with the change.
+    """
+    if schema:
+        print_json(assessment_schema())
+        return
+    check_seed(seed)
+    whatif = build_whatif(
+        without,
+        lift_caveat,
+        us_role,
+        ceasefire,
+        approval_day,
+        tour_months,
+        dwell_months,
+        pledge_basis,
+        min_status,
+        horizon_months,
+        must_fill_priority,
+    )
+    options = _options(raid_trials, campaign_trials)
+    sc = load_scenario(scenario or default_scenario_name())
+    folder = None if as_json else _out_dir(out)
+    result = _run(sc, seed, options, whatif, quiet or as_json)
+    if folder is None:
+        sys.stdout.write(result.to_json())
+        return
+    html = render_report(result.document)
     result.write(folder / "assessment.json")
     _write_text(folder / "report.html", html)
     if pdf:
         write_pdf(html, folder / "report.pdf")
     if not quiet:
-        _summary(result.data)
-        console.print(f"Report: {(folder / 'report.html').resolve()}")
-        console.print(f"Data:   {(folder / 'assessment.json').resolve()}")
+        _summary(result.document)
+        console.print(escape(f"Report: {(folder / 'report.html').resolve()}"))
+        console.print(escape(f"Data:   {(folder / 'assessment.json').resolve()}"))
 
 
-def _summary(a: dict[str, Any]) -> None:
-    h = a["headline"]
-    f = h["figures"]
-    t = Table(title=f"{a['meta']['title']} (seed {a['meta']['seed']})")
+def _cell(value: float, interval: Interval | None, fmt: str) -> str:
+    text = fmt.format(value)
+    if interval is not None and interval.high > interval.low:
+        text += f" ({fmt.format(interval.low)}-{fmt.format(interval.high)})"
+    return text
+
+
+#: (figure, label, format) rows of the summary table.
+SUMMARY_ROWS = (
+    ("strength_score", "strength of the guarantee (0-100)", "{:.1f}"),
+    ("coverage_pct", "requirements covered (%)", "{:.1f}"),
+    ("deployed_personnel", "personnel deployed", "{:,.0f}"),
+    ("rotation_pool_personnel", "rotation pool", "{:,.0f}"),
+    ("annual_cost_usd", "annual cost (USD)", "{:,.0f}"),
+    ("design_raid_leakers_mean", "design raid leakers (mean)", "{:,.1f}"),
+    ("design_raid_leakers_mean_ukraine_alone", "  ... against Ukraine alone", "{:,.1f}"),
+    ("p_front_holds", "chance the front holds", "{:.3f}"),
+    ("p_front_holds_ukraine_alone", "  ... Ukraine alone", "{:.3f}"),
+    ("p_nato_war", "adversary's chance of war with NATO states", "{:.3f}"),
+    ("expected_payoff", "adversary's expected payoff of renewed war", "{:,.1f}"),
+)
+
+
+def _summary(doc: AssessmentDocument) -> None:
+    h = doc.headline
+    title = f"{doc.meta.title} (seed {doc.meta.seed}; 90% intervals in brackets)"
+    t = Table(title=escape(title))
     t.add_column("figure")
+    if h.base is not None:
+        t.add_column("base", justify="right")
     t.add_column("value", justify="right")
-    t.add_row("strength of the guarantee", f"{h['strength_score']:.0f}/100 ({h['strength']})")
-    t.add_row("requirements covered", f"{f['coverage_pct']:.0f}%")
-    t.add_row("personnel deployed", f"{f['deployed_personnel']:,}")
-    t.add_row("rotation pool", f"{f['rotation_pool_personnel']:,}")
-    t.add_row("annual cost (USD)", f"{f['annual_cost_usd'] / 1e9:,.2f}bn")
-    t.add_row("design raid leakers (mean)", f"{f['design_raid_leakers_mean']:,.0f}")
-    t.add_row(
-        "front holds (with force / Ukraine alone)",
-        f"{f['p_front_holds']:.0%} / {f['p_front_holds_ukraine_alone']:.0%}",
-    )
-    for i, g in enumerate(h["gaps"], 1):
-        t.add_row(f"gap {i}", g["text"])
+    if h.change is not None:
+        t.add_column("change (* real)", justify="right")
+    figs = h.figures.model_dump()
+    for key, label, fmt in SUMMARY_ROWS:
+        cells = [label]
+        if h.base is not None:
+            cells.append(_cell(h.base.figures.model_dump()[key], h.base.intervals.get(key), fmt))
+        cells.append(_cell(figs[key], h.intervals.get(key), fmt))
+        if h.change is not None:
+            d = h.change[key]
+            cells.append(
+                ""
+                if d.change is None
+                else ("* " if d.real else "") + _cell(d.change, d.interval, fmt)
+            )
+        t.add_row(*(escape(c) for c in cells))
     console.print(t)
+    if doc.whatif.applied:
+        applied = ", ".join(f"{k}={v}" for k, v in doc.whatif.applied.items())
+        console.print(escape(f"What-if: {applied}"))
+    console.print(escape(f"Strength: {h.strength}"))
+    for i, g in enumerate(h.gaps, 1):
+        console.print(escape(f"gap {i}: {g.text}"))
 
 
 def compare_cmd(
@@ -113,35 +228,85 @@ def compare_cmd(
     out: Path = typer.Option(
         Path("out/compare"), "--out", help="Folder for comparison.json and comparison.html."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed for every option."),
-    raid_trials: int = typer.Option(20_000, "--raid-trials", min=100),
-    campaign_trials: int = typer.Option(2_000, "--campaign-trials", min=10),
+    seed: int = typer.Option(0, "--seed", help="Seed for every option (common random numbers)."),
+    raid_trials: int = typer.Option(20_000, "--raid-trials"),
+    campaign_trials: int = typer.Option(2_000, "--campaign-trials"),
+    own_design_raid: bool = typer.Option(
+        False,
+        "--own-design-raid",
+        help="Each option faces its own design raid (default: every option faces the first's).",
+    ),
+    without: list[str] = WITHOUT,
+    lift_caveat: list[str] = LIFT,
+    us_role: USRole | None = US_ROLE,
+    ceasefire: bool | None = CEASEFIRE,
+    approval_day: int | None = APPROVAL_DAY,
+    tour_months: float | None = TOUR,
+    dwell_months: float | None = DWELL,
+    pledge_basis: str | None = BASIS,
+    min_status: PledgeStatus | None = MIN_STATUS,
+    horizon_months: float | None = HORIZON,
+    must_fill_priority: int | None = MUST_FILL,
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
-    """Compare options side by side; the differences that matter are highlighted."""
+    """Compare options side by side: differences from the first option, paired on common random
+    numbers; a difference is marked real only when its 90% interval excludes zero.
+
+    What-if options apply to every option.
+    """
     if len(scenarios) < 2:
         raise InputError(
             [Problem(where="SCENARIOS", reason="give at least two scenarios to compare")]
         )
-    for name in scenarios:  # every name checked before any work starts
-        load_scenario(name)
+    check_seed(seed)
+    whatif = build_whatif(
+        without,
+        lift_caveat,
+        us_role,
+        ceasefire,
+        approval_day,
+        tour_months,
+        dwell_months,
+        pledge_basis,
+        min_status,
+        horizon_months,
+        must_fill_priority,
+    )
+    loaded = [load_scenario(name) for name in scenarios]  # every name checked first
+    first = loaded[0]
+    raid = None if own_design_raid else design_raid(first, None)
+    options = _options(
+        raid_trials,
+        campaign_trials,
+        design_raid=raid,
+        design_raid_from=None if raid is None else first.name,
+    )
     folder = _out_dir(out)
-    options = AssessOptions(raid_trials=raid_trials, campaign_trials=campaign_trials)
-    results = [_run(name, seed, options, quiet).data for name in scenarios]
-    doc = compare_assessments(results)
-    _write_text(folder / "comparison.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    _write_text(folder / "comparison.html", render_comparison(doc, results))
+    results = [_run(sc, seed, options, whatif, quiet) for sc in loaded]
+    doc = compare_assessments(results, own_raids=own_design_raid)
+    data = doc.to_data()
+    _write_text(folder / "comparison.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    _write_text(folder / "comparison.html", render_comparison(data, [r.data for r in results]))
     if not quiet:
-        t = Table(title="Options side by side (* differs markedly; bold: best)")
-        t.add_column("figure")
-        for o in doc["options"]:
-            t.add_column(o["scenario"], justify="right")
-        for m in doc["metrics"]:
-            cells = []
-            for o in doc["options"]:
-                v = m["values"][o["scenario"]]
-                text = "-" if v is None else (f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}")
-                cells.append(f"[bold]{text}[/]" if m["best"] == o["scenario"] else text)
-            t.add_row(("* " if m["highlight"] else "") + m["label"], *cells)
-        console.print(t)
-        console.print(f"Comparison: {(folder / 'comparison.html').resolve()}")
+        _print_comparison(data)
+        console.print(escape(f"Comparison: {(folder / 'comparison.html').resolve()}"))
+
+
+def _print_comparison(data: dict[str, Any]) -> None:
+    t = Table(title="Options side by side (* differs from the first for real; bold: best)")
+    t.add_column("figure")
+    for o in data["options"]:
+        t.add_column(escape(o["scenario"]), justify="right")
+    for m in data["metrics"]:
+        cells = []
+        for o in data["options"]:
+            v = m["values"][o["scenario"]]
+            text = "-" if v is None else (f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}")
+            d = m["versus_first"].get(o["scenario"])
+            if d is not None and d["real"]:
+                text += " *"
+            text = escape(text)
+            cells.append(f"[bold]{text}[/]" if m["best"] == o["scenario"] else text)
+        t.add_row(escape(m["label"]), *cells)
+    console.print(t)
+    console.print(escape(data["design_raid"]))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from guarantor.cli.common import console, print_json
-from guarantor.deterrence import assess_deterrence, load_assumptions, load_rules, load_weights
+from guarantor.deterrence import load_assumptions, load_weights
 from guarantor.errors import InputError, Problem
 from guarantor.ground.params import load_ground_params
 from guarantor.scenarios import default_scenario_name, load_scenario
@@ -45,42 +45,111 @@ def deter(
     _probability("--air-denial", air_denial)
     if interceptor_days is not None and interceptor_days < 0:
         raise InputError([Problem("--interceptor-days", "must be >= 0")])
+    from guarantor.assessment.credibility import credibility_section, scorecard_inputs
+    from guarantor.assessment.pipeline import AssessOptions, Parameters, Stage, run_pipeline
+    from guarantor.deterrence import load_rules
+    from guarantor.model import WhatIf
+    from guarantor.seeds import SeedTree
+
     sc = load_scenario(scenario or default_scenario_name())
-    result = assess_deterrence(
-        sc,
+    ps = Parameters(
         load_ground_params(params),
         load_weights(weights),
         load_rules(),
         load_assumptions(assumptions),
-        np.random.default_rng(seed),
-        days=days,
-        p_hold_ground=p_hold,
-        air_denial=air_denial,
-        interceptor_days=interceptor_days,
+    )
+    # the same pipeline and seed tree as ``assess``: plan -> laydown -> air, ground
+    needs_air = air_denial is None or interceptor_days is None
+    stage: Stage = "ground" if p_hold is None else ("air" if needs_air else "plan")
+    run = run_pipeline(
+        sc,
+        sc.whatif or WhatIf(),
+        SeedTree(seed),
+        AssessOptions(ground_days=days, ground_search=False),
+        until=stage,
+        params=ps,
+    )
+    air = run.air.section if run.air is not None else None
+    if run.ground is None:
+        from guarantor.assessment.ground import GroundSection
+        from guarantor.assessment.intervals import Interval
+
+        assert p_hold is not None
+        ground = GroundSection(
+            days=days,
+            runs=0,
+            law="supplied by hand",
+            p_any_breakthrough=1 - p_hold,
+            p_any_breakthrough_ukraine_alone=float("nan"),
+            p_hold=p_hold,
+            p_hold_interval=Interval.exact(p_hold),
+            p_hold_ukraine_alone=float("nan"),
+            p_hold_ukraine_alone_interval=Interval.exact(0.0),
+            hubs=[],
+            axes=[],
+            notes=[],
+        )
+    else:
+        ground = run.ground
+    denial = air_denial if air_denial is not None else (None if air is None else air.denial)
+    inter = (
+        interceptor_days
+        if interceptor_days is not None
+        else (None if air is None else air.interceptor_days)
+    )
+    inputs = scorecard_inputs(
+        run.scenario,
+        run.plan,
+        run.laydown,
+        ground.p_hold if p_hold is None else p_hold,
+        denial,
+        inter,
+    )
+    result = credibility_section(
+        inputs, ground, air if air_denial is None else None, ps.weights, ps.rules, ps.assumptions
     )
     if as_json:
-        print_json({"scenario": sc.name, **result.to_dict()})
+        out = result.model_dump(mode="json")
+        out["ground"] = (
+            {
+                "days": ground.days,
+                "p_any_breakthrough": ground.p_any_breakthrough,
+                "p_any_breakthrough_ukraine_alone": ground.p_any_breakthrough_ukraine_alone,
+                "axes": {a["name"]: a["p_breakthrough"] for a in ground.axes},
+            }
+            if p_hold is None
+            else None
+        )
+        print_json({"scenario": sc.name, **out})
         return
-    table = Table(title=f"{sc.name}: credibility scorecard (total {result.card.score:.1f} / 100)")
+    table = Table(
+        title=escape(f"{sc.name}: credibility scorecard (total {result.score:.1f} / 100)")
+    )
     for col in ("component", "score", "weight", "inputs", "rule"):
         table.add_column(col)
-    for c in result.card.components:
-        ins = ", ".join(f"{k}={v}" for k, v in c.inputs.items())
-        table.add_row(c.name, f"{c.score:.1f}", f"{c.weight:g}", ins, c.rule)
+    for c in result.components:
+        ins = ", ".join(f"{k}={v}" for k, v in c["inputs"].items())
+        table.add_row(
+            escape(c["name"]),
+            f"{c['score']:.1f}",
+            f"{c['weight']:g}",
+            escape(ins),
+            escape(c["rule"]),
+        )
     console.print(table)
     d = result.decision
     console.print(
-        f"Expected payoff of renewed war: {d.expected_payoff:+.1f} points "
-        f"({'pays' if d.pays else 'does not pay'}); chance of success {d.p_success:.2f}, "
-        f"chance of war with NATO states {d.p_nato_war:.2f}."
+        f"Expected payoff of renewed war: {d['expected_payoff']:+.1f} points "
+        f"({'pays' if d['pays'] else 'does not pay'}); chance of success {d['p_success']:.2f}, "
+        f"chance of war with NATO states {d['p_nato_war']:.2f}."
     )
-    console.print(d.thresholds["statement"])
+    console.print(escape(result.thresholds["statement"]))
     tor = Table(title="Tornado: payoff at each assumption's low and high end")
     for col in ("assumption", "low", "high", "payoff low", "payoff high"):
         tor.add_column(col, justify="right")
-    for row in d.tornado:
+    for row in d["tornado"]:
         tor.add_row(
-            row["name"],
+            escape(row["name"]),
             f"{row['low']:g}",
             f"{row['high']:g}",
             f"{row['payoff_low']:+.1f}",

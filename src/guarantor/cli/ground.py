@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from guarantor.cli.common import console, new_app, print_json
 from guarantor.errors import InputError, Problem
-from guarantor.ground.front import FrontInputs, assess_front, with_seed
+from guarantor.ground.front import assess_front, with_seed
 from guarantor.ground.history import fit_history
 from guarantor.ground.lanchester import Engagement, parse_law, solve
 from guarantor.ground.params import load_ground_params
@@ -123,13 +122,20 @@ def assess(
     """Per-axis chance of breakthrough, days to it, and the brigades needed to hold."""
     if runs is not None and runs < 1:
         raise InputError([Problem("--runs", "must be >= 1")])
+    from guarantor.assessment.ground import front_inputs
+    from guarantor.assessment.pipeline import AssessOptions, run_pipeline
+    from guarantor.model import WhatIf
+    from guarantor.seeds import SeedTree
+
+    tree = SeedTree(seed)
     sc = load_scenario(scenario or default_scenario_name())
     ps = load_ground_params(params)
+    planned = run_pipeline(sc, sc.whatif or WhatIf(), tree, AssessOptions(), until="plan")
     result = with_seed(
         assess_front(
-            FrontInputs.from_scenario(sc, attacker_air_factor=air_factor),
+            front_inputs(planned.scenario, planned.laydown, attacker_air_factor=air_factor),
             ps,
-            np.random.default_rng(seed),
+            tree.generator("ground"),
             days,
             hold_probability=hold_probability,
             search=not no_search,

@@ -36,6 +36,9 @@ app = new_app("Air and missile defence: raids, campaigns, calibration to the rep
 TRIALS = typer.Option(10_000, "--trials", "--runs", min=1, help="Monte Carlo trials.")
 SEED = typer.Option(1, "--seed", help="Seed (same seed, same output).")
 JSON = typer.Option(False, "--json", help="Print JSON only.")
+PRIOR = typer.Option(
+    False, "--prior", help="Uncalibrated prior effectiveness (a sensitivity), not the calibration."
+)
 DRIFT = typer.Option(
     None,
     "--drift",
@@ -96,12 +99,22 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 def _effectiveness(
-    history_until: str | None, scenario: Scenario, drift: str | None = None
+    history_until: str | None, scenario: Scenario, drift: str | None = None, prior: bool = False
 ) -> tuple[EffectivenessModel | None, date | None]:
+    """The prior (night variation alone), or a calibration: by default on the reports up to
+    the scenario's date, as ``assess`` runs it."""
     rule = _drift(drift)
-    if history_until is None:
+    if prior:
         return None, None
-    until = _date(history_until, "--history-until")
+    if history_until is None and rule is None:
+        from guarantor.assessment.air import calibrated
+
+        return calibrated(scenario)
+    until = (
+        _date(history_until, "--history-until")
+        if history_until is not None
+        else date.fromisoformat(scenario.as_of)
+    )
     cal = calibrate(load_reports(), until, drift=rule)
     baseline = build_defence(scenario, additions=[])
     return CalibratedEffectiveness(cal, until, baseline), until
@@ -145,16 +158,27 @@ def _simulate(
     as_json: bool,
     title: str,
     drift: str | None = None,
+    prior: bool = False,
 ) -> None:
+    from guarantor.assessment.air import additions_from_laydown
+    from guarantor.assessment.pipeline import AssessOptions, run_pipeline
+    from guarantor.model import WhatIf
+    from guarantor.seeds import SeedTree
+
     load_threats().resolve(m for m, _ in items)
-    defence = build_defence(scenario)
-    eff, until = _effectiveness(history_until, scenario, drift)
+    tree = SeedTree(seed)
+    # the same pipeline and stream as ``assess``: the plan's defence, the ``air.raid`` stream
+    planned = run_pipeline(scenario, scenario.whatif or WhatIf(), tree, AssessOptions(), "plan")
+    defence = build_defence(planned.scenario, additions=additions_from_laydown(planned.laydown))
+    eff, until = _effectiveness(history_until, scenario, drift, prior)
     with _progress(not as_json and trials >= 100_000, "simulating"):
-        result = simulate_weapons(defence, items, trials, seed, eff)
+        result = simulate_weapons(defence, items, trials, tree.integer("air.raid"), eff)
     if as_json:
         out = result.to_dict()
         out["scenario"] = scenario.name
+        out["seed"] = seed
         out["history_until"] = until.isoformat() if until else None
+        out["effectiveness"] = "prior" if eff is None else "calibrated"
         print_json(out)
     else:
         _print_raid(result, title)
@@ -173,11 +197,15 @@ def simulate(
     seed: int = SEED,
     as_json: bool = JSON,
     drift: str | None = DRIFT,
+    prior: bool = PRIOR,
 ) -> None:
-    """Simulate one raid against the scenario's defences (Ukraine's plus the coalition's)."""
+    """Simulate one raid against the scenario's defences (Ukraine's plus the units the plan
+    places), calibrated on the reports up to the scenario's date unless --prior."""
     items = parse_weapons(weapons)
     sc = _scenario(scenario)
-    _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", drift)
+    _simulate(
+        sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", drift, prior
+    )
 
 
 @app.command()
@@ -191,8 +219,9 @@ def run(
     seed: int = SEED,
     as_json: bool = JSON,
     drift: str | None = DRIFT,
+    prior: bool = PRIOR,
 ) -> None:
-    """Simulate one of the scenario's raids."""
+    """Simulate one of the scenario's raids, as ``assess`` does (same seed, same numbers)."""
     sc = _scenario(scenario)
     name = raid or sc.threat.design_raid
     found = next((r for r in sc.threat.raids if r.name == name), None)
@@ -208,6 +237,7 @@ def run(
         as_json,
         f"Raid {name} against {sc.name}",
         drift,
+        prior,
     )
 
 

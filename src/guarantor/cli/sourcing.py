@@ -9,6 +9,21 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from guarantor.cli.common import console, print_json
+from guarantor.cli.whatif import (
+    APPROVAL_DAY,
+    BASIS,
+    CEASEFIRE,
+    DWELL,
+    HORIZON,
+    LIFT,
+    MIN_STATUS,
+    MUST_FILL,
+    TOUR,
+    US_ROLE,
+    WITHOUT,
+    build_whatif,
+    flag_problems,
+)
 from guarantor.errors import InputError, Problem
 from guarantor.model import PledgeStatus, USRole
 from guarantor.scenarios import default_scenario_name, load_scenario
@@ -100,36 +115,17 @@ def sustain(
 
 def source_cmd(
     scenario: str | None = typer.Argument(None, help="Scenario name or path (default: latest)."),
-    without: list[str] = typer.Option([], "--without", help="Remove a contributor (repeatable)."),
-    lift_caveat: list[str] = typer.Option(
-        [],
-        "--lift-caveat",
-        help="Lift a caveat: us-backstop, parliamentary-approval, ceasefire, zones, roles, "
-        "combat, readiness, national-maxima, or NATION:KIND (repeatable).",
-    ),
-    us_role: USRole | None = typer.Option(None, "--us-role", help="Override the US role."),
-    ceasefire: bool | None = typer.Option(
-        None, "--ceasefire/--no-ceasefire", help="Override whether a ceasefire holds."
-    ),
-    approval_day: int | None = typer.Option(
-        None, "--approval-day", help="Day parliamentary approval arrives."
-    ),
-    tour_months: float | None = typer.Option(None, "--tour-months", help="Tour for every pledge."),
-    dwell_months: float | None = typer.Option(
-        None, "--dwell-months", help="Dwell between tours for every nation."
-    ),
-    pledge_basis: str = typer.Option(
-        "deployed", "--pledge-basis", help="deployed (quantity kept deployed) or pool."
-    ),
-    min_status: PledgeStatus | None = typer.Option(
-        None, "--min-status", help="Count only pledges at least this far."
-    ),
-    horizon_months: float | None = typer.Option(
-        None, "--horizon-months", help="Horizon one-tour pledges are averaged over."
-    ),
-    must_fill_priority: int | None = typer.Option(
-        None, "--must-fill-priority", help="Slots of this priority or higher must be full."
-    ),
+    without: list[str] = WITHOUT,
+    lift_caveat: list[str] = LIFT,
+    us_role: USRole | None = US_ROLE,
+    ceasefire: bool | None = CEASEFIRE,
+    approval_day: int | None = APPROVAL_DAY,
+    tour_months: float | None = TOUR,
+    dwell_months: float | None = DWELL,
+    pledge_basis: str | None = BASIS,
+    min_status: PledgeStatus | None = MIN_STATUS,
+    horizon_months: float | None = HORIZON,
+    must_fill_priority: int | None = MUST_FILL,
     time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds per solver stage."),
     fairness_scope: str = typer.Option(
         "force-list",
@@ -143,40 +139,30 @@ def source_cmd(
 
     With any what-if option the base case is solved too and the difference is shown.
     """
-    if pledge_basis not in ("deployed", "pool"):
-        raise InputError(
-            [Problem(where="--pledge-basis", reason=f"{pledge_basis!r}: use deployed or pool")]
-        )
+    whatif = build_whatif(
+        without,
+        lift_caveat,
+        us_role,
+        ceasefire,
+        approval_day,
+        tour_months,
+        dwell_months,
+        pledge_basis,
+        min_status,
+        horizon_months,
+        must_fill_priority,
+    )
     try:
         options = SourcingOptions(
-            without=without,
-            lift=lift_caveat,
-            us_role=us_role,
-            ceasefire=ceasefire,
-            approval_day=approval_day,
-            tour_months=tour_months,
-            dwell_months=dwell_months,
-            pledge_basis=pledge_basis,
-            min_status=min_status,
-            horizon_months=horizon_months,
-            must_fill_priority=must_fill_priority,
-            time_limit_s=time_limit,
-            fairness_scope=fairness_scope,
+            **whatif.model_dump(), time_limit_s=time_limit, fairness_scope=fairness_scope
         )
     except ValidationError as exc:
-        raise InputError(
-            [
-                Problem(
-                    where="--" + "-".join(map(str, e["loc"])).replace("_", "-"), reason=e["msg"]
-                )
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
+        raise InputError(flag_problems(exc)) from None
     sc = load_scenario(scenario or default_scenario_name())
     result = source(sc, options)
     diff = None
-    if not options.is_base():
-        base = source(sc, options.base_case())
+    if whatif.model_fields_set or sc.whatif is not None:
+        base = source(sc.model_copy(update={"whatif": None}), options.base_case())
         diff = compare(base, result)
     if as_json:
         data = result.to_json()
@@ -197,7 +183,7 @@ def _print_result(r: SourcingResult) -> None:
     console.print(
         f"[bold]{r.scenario}[/]: {r.status}, coverage {r.coverage_score:.2f} of "
         f"{r.coverage_max:g}, cost USD {r.total_cost_usd / 1e6:,.0f}M a year, "
-        f"solved in {r.solve_seconds:.3f} s"
+        f"solved in {r.solve_seconds or 0.0:.3f} s"
     )
     t = Table(title="Requirements")
     for col in (

@@ -16,9 +16,10 @@ from guarantor.model.forces import (
 )
 from guarantor.model.nations import Contributor, ContributorKind, Harmony, Nation
 from guarantor.model.pledges import Caveats, Condition, Pledge, PledgeStatus, Sustainment
+from guarantor.model.policy import CommitmentForm, USRole
 from guarantor.model.provenance import Assumption, Confidence, Figure, Provenance
 from guarantor.model.requirements import Requirement
-from guarantor.model.scenario import CommitmentForm, Scenario, Site, USRole
+from guarantor.model.scenario import Scenario, Site
 from guarantor.model.threat import Raid, Tempo, ThreatPicture
 from guarantor.model.whatif import WhatIf
 from guarantor.model.zones import MissionSet, Role, Zone

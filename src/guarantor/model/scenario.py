@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from guarantor.model.forces import Front, RussianForces, UkrainianForces
 from guarantor.model.nations import Contributor, Harmony
 from guarantor.model.pledges import Pledge
+from guarantor.model.policy import CommitmentForm, USRole
 from guarantor.model.provenance import Assumption, Provenance
 from guarantor.model.requirements import Requirement
-from guarantor.model.policy import CommitmentForm, USRole
 from guarantor.model.threat import ThreatPicture
 from guarantor.model.whatif import WhatIf
 from guarantor.model.zones import MissionSet, Zone

@@ -38,6 +38,8 @@ def source(
 ) -> SourcingResult:
     """Match the scenario's pledges to its requirements; raises InputError on bad options."""
     options = options or SourcingOptions()
+    if scenario.whatif is not None:  # an option written as a what-if of its base
+        options = options.with_whatif(scenario.whatif.merged(options.whatif()))
     ref = ref or reference()
     defaults = defaults or sustainment_defaults()
     t0 = time.perf_counter()
