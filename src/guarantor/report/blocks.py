@@ -44,9 +44,10 @@ class Note:
 
 @dataclass
 class Kpis:
-    """Key figures at a glance: (label, value) pairs."""
+    """Key figures at a glance: (label, value) or (label, value, detail) tuples; the detail
+    (a 90% interval, say) is shown small under the value."""
 
-    items: list[tuple[str, str]]
+    items: list[tuple[str, ...]]
 
 
 Block = Table | Chart | Svg | Note | Kpis
@@ -78,3 +79,36 @@ def fmt(value: Any, digits: int = 1) -> str:
             return f"{value:,.0f}"
         return f"{value:,.{digits + 1}f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     return str(value)
+
+
+def layout(title: str, **extra: Any) -> dict[str, Any]:
+    """A chart layout; axes grow their margins to fit their labels."""
+    out: dict[str, Any] = {
+        "title": {"text": title},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def span(low: str, high: str) -> str:
+    """A range of two formatted bounds: ``0.67-0.71``, or ``-3.5 to -2.5`` around signs."""
+    if low == high:
+        return low
+    if low.startswith(("-", "+")) or high.startswith(("-", "+")):
+        return f"{low} to {high}"
+    return f"{low}-{high}"
+
+
+def with_interval(value: str, low: str, high: str) -> str:
+    """A figure and its 90% interval: ``0.69 (90% interval 0.67-0.71)``; ``(exact)`` when the
+    figure has no sampling error."""
+    if low == high:
+        return f"{value} (exact)"
+    return f"{value} (90% interval {span(low, high)})"

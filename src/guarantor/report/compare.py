@@ -48,7 +48,12 @@ def render_comparison(doc: dict[str, Any], assessments: list[dict[str, Any]]) ->
         "Options side by side",
         [
             Note(
-                "Highlighted rows differ markedly between options (spread over 10% of the largest value); ★ marks the best."
+                "Every option is assessed with the same seed, so each model draws the same random "
+                "numbers in every option. Highlighted rows: some option differs from the first by "
+                "a real difference (its 90% interval, paired run by run, excludes zero); ★ marks "
+                "an option that beats every other for real. "
+                + str(doc["design_raid"]).capitalize()
+                + "."
             ),
             Table(["figure", *names], rows, caption="Key figures", highlight=hl),
             chart,

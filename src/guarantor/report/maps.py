@@ -43,7 +43,8 @@ class Frame:
 
 @dataclass(frozen=True)
 class SiteMark:
-    """A hub, HQ or base to draw."""
+    """A hub, HQ, base or zone station to draw. ``from_plan``: ``personnel`` is what the plan
+    places there (the laydown), ``published`` the site's figure as the scenario gives it."""
 
     name: str
     kind: str
@@ -51,6 +52,31 @@ class SiteMark:
     lon: float
     nations: list[str]
     personnel: int
+    published: int | None = None
+    from_plan: bool = False
+
+    @property
+    def tip(self) -> str:
+        """The hover text."""
+        if not self.from_plan:
+            return f"{self.name} ({', '.join(self.nations)}; {self.personnel:,})"
+        parts = (
+            [", ".join(self.nations), f"{self.personnel:,} personnel placed by the plan"]
+            if self.personnel
+            else ["no units placed"]
+        )
+        if self.published is not None:
+            parts.append(f"{self.published:,} published")
+        return f"{self.name} ({'; '.join(parts)})"
+
+
+def _marker(s: SiteMark, x: float, y: float) -> str:
+    if s.kind == "base":
+        return f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="#c62828"/>'
+    if s.kind == "zone":
+        return f'<circle cx="{x}" cy="{y}" r="6" fill="#fff" stroke="#6a1b9a" stroke-width="2.5"/>'
+    fill = "#9e9e9e" if s.from_plan and not s.personnel else "#6a1b9a"
+    return f'<circle cx="{x}" cy="{y}" r="7" fill="{fill}"/>'
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,18 @@ def _svg(frame: Frame, body: list[str], title: str) -> str:
     )
 
 
+_LEGEND = (
+    '<g font-size="12"><circle cx="20" cy="20" r="6" fill="#6a1b9a"/>'
+    '<text x="32" y="24">hub / HQ in Ukraine</text>'
+    '<rect x="14" y="36" width="12" height="12" fill="#c62828"/>'
+    '<text x="32" y="46">base in a neighbouring NATO state</text>'
+    '<circle cx="20" cy="64" r="6" fill="none" stroke="#2e7d32" stroke-dasharray="3 2"/>'
+    '<text x="32" y="68">air-defence zone (green: coalition adds layers)</text>'
+    '<circle cx="20" cy="84" r="5" fill="#fff" stroke="#6a1b9a" stroke-width="2.5"/>'
+    '<text x="32" y="88">zone station (the scenario names no site in the zone)</text></g>'
+)
+
+
 def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
     """Ukraine with its air-defence zones, the force's hubs and bases in neighbouring states."""
     frame = Frame(lat_min=43.6, lat_max=53.2, lon_min=20.5, lon_max=41.5)
@@ -90,8 +128,8 @@ def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
         r = frame.km(shape.radius_km)
         coalition = sum(c for _, c in zc.layers.values())
         colour = "#2e7d32" if coalition > 0 else "#1565c0"
-        lines = [f"{escape(shape.label)}"] + [
-            f"{escape(layer)}: {ua:g} UA" + (f" + {co:g} coalition" if co else "")
+        lines = [shape.label] + [
+            f"{layer}: {ua:g} UA" + (f" + {co:g} coalition" if co else "")
             for layer, (ua, co) in sorted(zc.layers.items())
         ]
         body.append(
@@ -104,24 +142,12 @@ def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
         )
     for s in sites:
         x, y = frame.xy(s.lat, s.lon)
-        marker = (
-            f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="#c62828"/>'
-            if s.kind == "base"
-            else f'<circle cx="{x}" cy="{y}" r="7" fill="#6a1b9a"/>'
-        )
-        label = f"{s.name} ({', '.join(s.nations)}; {s.personnel:,})"
-        body.append(f"<g><title>{escape(label)}</title>{marker}</g>")
+        body.append(f"<g><title>{escape(s.tip)}</title>{_marker(s, x, y)}</g>")
+        text = f"{s.name}: {s.personnel:,}" if s.from_plan else s.name
         body.append(
-            f'<text x="{x + 9}" y="{y + 4}" font-size="12" fill="#222">{escape(s.name)}</text>'
+            f'<text x="{x + 9}" y="{y + 4}" font-size="12" fill="#222">{escape(text)}</text>'
         )
-    body.append(
-        '<g font-size="12"><circle cx="20" cy="20" r="6" fill="#6a1b9a"/>'
-        '<text x="32" y="24">hub / HQ in Ukraine</text>'
-        '<rect x="14" y="36" width="12" height="12" fill="#c62828"/>'
-        '<text x="32" y="46">base in a neighbouring NATO state</text>'
-        '<circle cx="20" cy="64" r="6" fill="none" stroke="#2e7d32" stroke-dasharray="3 2"/>'
-        '<text x="32" y="68">air-defence zone (green: coalition adds layers)</text></g>'
-    )
+    body.append(_LEGEND)
     return _svg(frame, body, "Theatre: Ukraine, air-defence zones, hubs and bases")
 
 
