@@ -427,6 +427,20 @@ class CalibratedEffectiveness:
     when: date
     baseline: Defence
     catalogue: ThreatCatalogue = field(default_factory=load_threats)
+    #: Response curves by reference sizes: the same raid against several defences (with and
+    #: without the coalition) reuses the baseline's curve.
+    _curves: dict[tuple[tuple[str, int], ...], dict[str, FloatArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def curves(self, sizes: Mapping[str, int]) -> dict[str, FloatArray]:
+        """The baseline's response curve on a night of these sizes (computed once)."""
+        key = tuple(sorted(sizes.items()))
+        if key not in self._curves:
+            self._curves[key] = response_curve(
+                self.baseline, self.calibration.fits, self.catalogue, sizes
+            )
+        return self._curves[key]
 
     def logit_shifts(
         self,
@@ -437,7 +451,7 @@ class CalibratedEffectiveness:
     ) -> dict[str, FloatArray]:
         """Shifts by class: calibrated classes from the fit, the others from night variation."""
         fits = self.calibration.fits
-        curves = response_curve(self.baseline, fits, self.catalogue, reference_sizes(fits, counts))
+        curves = self.curves(reference_sizes(fits, counts))
         t = self.calibration.t(self.when)
         out: dict[str, FloatArray] = {}
         for e in ENGAGEMENT_CLASSES:
