@@ -28,9 +28,11 @@ from guarantor.cli.whatif import (
     APPROVAL_DAY,
     BASIS,
     CEASEFIRE,
+    CLOSE,
     DWELL,
     HORIZON,
     LIFT,
+    LIFT_FACTOR,
     MIN_STATUS,
     MUST_FILL,
     TOUR,
@@ -119,6 +121,8 @@ def assess_cmd(
     min_status: PledgeStatus | None = MIN_STATUS,
     horizon_months: float | None = HORIZON,
     must_fill_priority: int | None = MUST_FILL,
+    close: list[str] = CLOSE,
+    lift_factor: float | None = LIFT_FACTOR,
     as_json: bool = typer.Option(
         False, "--json", help="Print the assessment document to standard output (no files)."
     ),
@@ -148,6 +152,8 @@ def assess_cmd(
         min_status,
         horizon_months,
         must_fill_priority,
+        close,
+        lift_factor,
     )
     options = _options(raid_trials, campaign_trials)
     sc = load_scenario(scenario or default_scenario_name())
@@ -247,6 +253,8 @@ def compare_cmd(
     min_status: PledgeStatus | None = MIN_STATUS,
     horizon_months: float | None = HORIZON,
     must_fill_priority: int | None = MUST_FILL,
+    close: list[str] = CLOSE,
+    lift_factor: float | None = LIFT_FACTOR,
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Compare options side by side: differences from the first option, paired on common random
@@ -271,6 +279,8 @@ def compare_cmd(
         min_status,
         horizon_months,
         must_fill_priority,
+        close,
+        lift_factor,
     )
     loaded = [load_scenario(name) for name in scenarios]  # every name checked first
     first = loaded[0]

@@ -31,6 +31,12 @@ BASIS = typer.Option(
 )
 MIN_STATUS = typer.Option(None, "--min-status", help="Count only pledges at least this far.")
 HORIZON = typer.Option(None, "--horizon-months", help="Horizon one-tour pledges are averaged over.")
+CLOSE = typer.Option(
+    [], "--close", help="Close an entry point into Ukraine to the force flow (repeatable)."
+)
+LIFT_FACTOR = typer.Option(
+    None, "--lift-factor", help="Multiply every nation's strategic lift (e.g. 1.5)."
+)
 MUST_FILL = typer.Option(
     None, "--must-fill-priority", help="Slots of this priority or higher must be full."
 )
@@ -59,6 +65,8 @@ def build_whatif(
     min_status: PledgeStatus | None,
     horizon_months: float | None,
     must_fill_priority: int | None,
+    closed: list[str] | None = None,
+    lift_factor: float | None = None,
 ) -> WhatIf:
     """The what-if the flags ask for; only flags given are set (so that a value equal to a
     default still counts as asked, and the base comparison is shown)."""
@@ -76,6 +84,8 @@ def build_whatif(
             "min_status": min_status,
             "horizon_months": horizon_months,
             "must_fill_priority": must_fill_priority,
+            "closed": closed or None,
+            "lift_factor": lift_factor,
         }.items()
         if v is not None
     }

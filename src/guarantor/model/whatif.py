@@ -57,6 +57,17 @@ class WhatIf(BaseModel):
         description="Requirements of this priority or higher must be filled in full (else infeasible).",
     )
 
+    closed: list[str] = Field(
+        default_factory=list,
+        description="Entry points into Ukraine closed to the force flow (node ids).",
+    )
+    lift_factor: float | None = Field(
+        default=None,
+        gt=0,
+        le=10,
+        description="Multiplier on every nation's strategic lift (1.5: half as much again).",
+    )
+
     def changes(self) -> dict[str, Any]:
         """The fields set away from their defaults (what was applied), JSON-ready."""
         default = WhatIf().model_dump(mode="json")
