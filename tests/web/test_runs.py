@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.errors import InputError
-from guarantor.model import Scenario
+from guarantor.model import Scenario, WhatIf
 from guarantor.store import Store
 from guarantor.web import create_app
 from guarantor.web.kinds import Progress, default_kinds, model_adapter, summary_job, to_jsonable
@@ -268,3 +268,60 @@ def test_assessment_and_campaign_runs_give_results_and_a_report(sqlite_url: str)
         assert page.status_code == 200 and 'data-section="summary"' in page.text
         assert client.get(f"/api/runs/{run['id']}/report").status_code == 401
     store.close()
+
+
+def test_web_kinds_are_the_registrys(default_scenario: Scenario) -> None:
+    """The web kinds run the registry's kinds: same parameters, same numbers, web defaults
+    only where a parameter is not given, progress as (fraction, message)."""
+    from guarantor.kinds import get_kind
+
+    kinds = default_kinds()
+    assert set(kinds) == {"summary", "assessment", "sourcing", "raid", "campaign"}
+    seen: list[tuple[float, str | None]] = []
+
+    def progress(fraction: float, message: str | None = None) -> None:
+        seen.append((fraction, message))
+
+    out = kinds["raid"](default_scenario, {"runs": 150, "seed": 5}, progress)
+    alone = get_kind("raid")(default_scenario, {"trials": 150, "seed": 5})
+    assert out["trials"] == 150 and out["leakers_mean"] == float(alone.result.leakers.mean())
+    assert seen and all(isinstance(f, float) and 0 <= f <= 1 for f, _ in seen)
+    assert any(m and "raid" in m for _, m in seen)
+    assert kinds["campaign"](default_scenario, {"days": 3}, progress)["trials"] == 500
+    with pytest.raises(InputError) as err:
+        kinds["assessment"](default_scenario, {"whatif": {"without": ["FRA"], "x": 1}}, progress)
+    assert err.value.problems[0].path == "whatif.x"
+    with pytest.raises(InputError):
+        kinds["summary"](default_scenario, {"seed": 1}, progress)
+
+
+def test_an_assessment_run_takes_whatifs(sqlite_url: str) -> None:
+    """A run started in the web app takes what-ifs and equals assess with the same inputs."""
+    from guarantor.assessment import AssessOptions, assess
+
+    store = Store.open(sqlite_url)
+    app = create_app(store)
+    tokens = make_users(store)
+    params = {
+        "seed": 3,
+        "raid_trials": 200,
+        "campaign_trials": 10,
+        "ground_runs": 20,
+        "whatif": {"without": ["FRA"]},
+    }
+    with TestClient(app) as client:
+        r = client.post(
+            "/api/runs", json={"kind": "assessment", "params": params}, headers=H(tokens.planner)
+        )
+        run = _wait(client, tokens.planner, r.json()["id"], timeout=300)
+        assert run["status"] == "succeeded", run
+        out = client.get(f"/api/runs/{run['id']}/result", headers=H(tokens.planner)).json()
+        with store.transaction("test") as repo:
+            scenario = repo.export_scenario(out["result"]["meta"]["scenario"])
+    store.close()
+    result = out["result"]
+    assert result["whatif"]["applied"] == {"without": ["FRA"]}
+    assert result["whatif"]["compared_with_base"] is True
+    options = AssessOptions(raid_trials=200, campaign_trials=10, ground_runs=20)
+    direct = assess(scenario, seed=3, options=options, whatif=WhatIf(without=["FRA"]))
+    assert result["headline"] == direct.data["headline"]

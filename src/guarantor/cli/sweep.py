@@ -65,7 +65,7 @@ def run_cmd(
     model: str = typer.Option(
         "source", "--model", help="source (default), raid, ground, deter or assess."
     ),
-    trials: int = typer.Option(None, "--trials", min=1, help="Raid trials (raid, assess)."),
+    trials: int = typer.Option(None, "--trials", min=1, help="Raid trials (raid, deter, assess)."),
     runs: int = typer.Option(None, "--runs", min=1, help="Ground runs (ground, deter, assess)."),
     batch: int = typer.Option(100, "--batch", min=1, help="Rows per Parquet part file."),
     in_flight: int = typer.Option(

@@ -1,37 +1,34 @@
 """Job kinds: what ``POST /api/runs`` can start, each a callable on a stored scenario.
 
 A job function takes ``(scenario, params, progress)`` and returns a JSON-serialisable dict;
-``progress(fraction, message)`` reports how far it is (0 to 1). Adding a kind:
+``progress(fraction, message)`` reports how far it is (0 to 1).
 
-- a model function whose first parameter is the scenario (``source(scenario, options)``,
-  ``assess(scenario, ...)``): add ``kind: (module, (function names...))`` to
-  :data:`OPTIONAL_KINDS`; :func:`model_adapter` validates ``params`` against its options model
-  (or its keyword arguments) and turns the result into JSON;
-- anything else (a model taking other inputs, like the raid Monte Carlo): write a small job
-  function like :func:`raid_job` and register it in :func:`default_kinds`.
+The server's kinds are the registry's (:mod:`guarantor.kinds`), under the web API's names:
+``summary``, ``assessment`` (the registry's ``assess``), ``sourcing`` (``source``), ``raid``
+and ``campaign``. :func:`registry_job` validates ``params`` against the kind's parameters
+(an invalid or unknown one is an :class:`InputError`), runs it, and turns its result into
+JSON; :func:`web_progress` is the one place where the pipeline's ``progress(step, fraction)``
+becomes the job's ``progress(fraction, message)``.
 
-Models are imported lazily, and only kinds whose model imports are registered, so a model
-that is missing or broken leaves the other kinds working. Tests and embedders can pass their
-own kinds to :func:`guarantor.web.create_app`.
+Tests and embedders can pass their own kinds to :func:`guarantor.web.create_app`;
+:func:`model_adapter` makes one from a model function whose first parameter is the scenario.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import inspect
-import logging
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
-from guarantor.web.summary import pledge_summary
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from guarantor.kinds import Progress as PipelineProgress
 
 
 class Progress(Protocol):
@@ -72,13 +69,8 @@ def _as_result(value: Any) -> dict[str, Any]:
 
 
 def summary_job(scenario: Scenario, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """Pledged against required units by capability class (no model; always available)."""
-    if params:
-        raise InputError(
-            [Problem(where="params", path=k, reason="summary takes no parameters") for k in params]
-        )
-    progress(0.5, "counting pledges and requirements")
-    return pledge_summary(scenario)
+    """Pledged against required units by capability class (no model)."""
+    return registry_job("summary")(scenario, params, progress)
 
 
 def _options_model(func: Callable[..., Any]) -> tuple[str, type[BaseModel]] | None:
@@ -94,17 +86,6 @@ def _options_model(func: Callable[..., Any]) -> tuple[str, type[BaseModel]] | No
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return params[1].name, candidate
     return None
-
-
-def _params_problems(exc: ValidationError) -> list[Problem]:
-    return [
-        Problem(
-            where="params",
-            path=".".join(str(p) for p in e["loc"]) or None,
-            reason="unknown parameter" if e["type"] == "extra_forbidden" else e["msg"],
-        )
-        for e in exc.errors(include_url=False)
-    ]
 
 
 def model_adapter(func: Callable[..., Any], name: str) -> JobFunction:
@@ -132,7 +113,9 @@ def model_adapter(func: Callable[..., Any], name: str) -> JobFunction:
             try:
                 kwargs[options[0]] = options[1].model_validate(params)
             except ValidationError as exc:
-                raise InputError(_params_problems(exc)) from None
+                from guarantor.kinds import params_problems
+
+                raise InputError(params_problems(exc)) from None
         else:
             unknown = [k for k in params if k not in accepts]
             if unknown and not takes_any:
@@ -154,148 +137,52 @@ def model_adapter(func: Callable[..., Any], name: str) -> JobFunction:
     return job
 
 
-#: Optional model functions: job kind -> (module, function name). Registered if they import.
-#: The first name that exists is used.
-OPTIONAL_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sourcing": ("guarantor.sourcing", ("source",)),
-    "raid": ("guarantor.airdefence", ("raid", "simulate_raid", "run_raid")),
+#: The web API's kind names and the registry's kinds they run.
+WEB_KINDS: dict[str, str] = {
+    "summary": "summary",
+    "assessment": "assess",
+    "sourcing": "source",
+    "raid": "raid",
+    "campaign": "campaign",
+}
+
+#: Defaults of the web runs where they differ from the models' (fewer trials, for speed).
+WEB_DEFAULTS: dict[str, dict[str, Any]] = {
+    "assessment": {"raid_trials": 5000, "campaign_trials": 500},
+    "raid": {"trials": 1000},
+    "campaign": {"trials": 500},
 }
 
 
-def _optional(module: str, attrs: tuple[str, ...]) -> tuple[str, Callable[..., Any]] | None:
-    try:
-        mod = importlib.import_module(module)
-    except Exception as exc:  # a model being written or broken must not stop the server
-        log.info("job kinds from %s not available: %s", module, exc)
-        return None
-    for attr in attrs:
-        func = getattr(mod, attr, None)
-        if callable(func) and not isinstance(func, type) and _takes_scenario(func):
-            return attr, func
-    return None
+def web_progress(progress: Progress) -> PipelineProgress:
+    """The pipeline's ``progress(step, fraction)`` reported as a job's
+    ``progress(fraction, message)``."""
+
+    def report(step: str, fraction: float) -> None:
+        progress(fraction, step)
+
+    return report
 
 
-def _takes_scenario(func: Callable[..., Any]) -> bool:
-    """Whether a function's first parameter is the scenario (by name or annotation)."""
-    try:
-        first = next(iter(inspect.signature(func).parameters.values()), None)
-    except (TypeError, ValueError):
-        return False
-    if first is None:
-        return False
-    return first.name == "scenario" or first.annotation in (Scenario, "Scenario")
+def registry_job(name: str) -> JobFunction:
+    """The job running the registry's kind behind the web API's kind ``name``."""
+    from guarantor.kinds import get_kind
 
+    kind = get_kind(WEB_KINDS.get(name, name))
+    defaults = WEB_DEFAULTS.get(name, {})
 
-class RaidParams(BaseModel):
-    """Parameters of a raid run: which of the scenario's raids, how many trials, the seed."""
+    def job(scenario: Scenario, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+        p = kind.validate(params)
+        unset = {k: v for k, v in defaults.items() if k not in p.model_fields_set}
+        if unset:
+            p = p.model_copy(update=unset)
+        return _as_result(kind.to_json(kind.run(scenario, p, web_progress(progress))))
 
-    model_config = ConfigDict(extra="forbid")
-
-    raid: str | None = Field(default=None, description="Raid name; default: the design raid.")
-    runs: int = Field(default=1000, ge=1, le=100_000, description="Monte Carlo trials.")
-    seed: int = Field(default=0, ge=0, description="Same seed, same result.")
-
-
-def raid_job(scenario: Scenario, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """One raid of the scenario's threat picture against its air defence (Monte Carlo)."""
-    from guarantor.airdefence.defence import build_defence
-    from guarantor.airdefence.raid import simulate_raid
-
-    try:
-        p = RaidParams.model_validate(params)
-    except ValidationError as exc:
-        raise InputError(_params_problems(exc)) from None
-    name = p.raid or scenario.threat.design_raid
-    raid = next((r for r in scenario.threat.raids if r.name == name), None)
-    if raid is None:
-        known = ", ".join(r.name for r in scenario.threat.raids)
-        raise InputError([Problem(where="params", path="raid", reason=f"one of {known}")])
-    progress(0.1, f"simulating raid {name}, {p.runs} trials")
-    result = simulate_raid(build_defence(scenario), raid, p.runs, p.seed)
-    return {"raid": name, **_as_result(result.to_dict())}
-
-
-class AssessParams(BaseModel):
-    """Parameters of an assessment run (fewer trials than the CLI's defaults, for speed)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    seed: int = Field(default=0, ge=0, description="Same scenario and seed, same assessment.")
-    raid_trials: int = Field(default=5000, ge=100, le=100_000)
-    campaign_trials: int = Field(default=500, ge=10, le=20_000)
-
-
-def assessment_job(
-    scenario: Scenario, params: dict[str, Any], progress: Progress
-) -> dict[str, Any]:
-    """The whole assessment (guarantor assess); its result renders as the report."""
-    from guarantor.assessment import AssessOptions, assess
-
-    try:
-        p = AssessParams.model_validate(params)
-    except ValidationError as exc:
-        raise InputError(_params_problems(exc)) from None
-    options = AssessOptions(raid_trials=p.raid_trials, campaign_trials=p.campaign_trials)
-    result = assess(
-        scenario, seed=p.seed, options=options, progress=lambda step, frac: progress(frac, step)
-    )
-    return result.data
-
-
-class CampaignParams(BaseModel):
-    """Parameters of a campaign run: nights, trials, seed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    days: int | None = Field(default=None, ge=1, le=3650, description="Default: the scenario's.")
-    trials: int = Field(default=500, ge=1, le=20_000)
-    seed: int = Field(default=0, ge=0)
-
-
-def campaign_job(scenario: Scenario, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """A campaign drawn from the scenario's tempo: interceptor stocks and leakage by night."""
-    from guarantor.airdefence.campaign import run_campaign, scenario_tempo
-    from guarantor.airdefence.defence import build_defence
-
-    try:
-        p = CampaignParams.model_validate(params)
-    except ValidationError as exc:
-        raise InputError(_params_problems(exc)) from None
-    tempo = scenario_tempo(scenario.threat.tempo)
-    days = p.days or scenario.threat.campaign_days
-    progress(0.1, f"campaign of {days} nights, {p.trials} trials")
-    result = run_campaign(
-        build_defence(scenario).national(),
-        days,
-        p.trials,
-        p.seed,
-        tempo=tempo,
-        progress=lambda done, total: progress(0.1 + 0.9 * done / max(total, 1), None),
-    )
-    return _as_result(result.to_dict())
-
-
-def _raid_available() -> bool:
-    try:
-        from guarantor.airdefence.defence import build_defence  # noqa: F401
-        from guarantor.airdefence.raid import RaidResult, simulate_raid  # noqa: F401
-    except Exception as exc:  # the model being written or broken must not stop the server
-        log.info("raid job kind not available: %s", exc)
-        return False
-    return hasattr(RaidResult, "to_dict")
+    job.__doc__ = kind.description
+    job.__name__ = f"{name}_job"
+    return job
 
 
 def default_kinds() -> dict[str, JobFunction]:
-    """Every job kind available in this installation."""
-    kinds: dict[str, JobFunction] = {
-        "summary": summary_job,
-        "assessment": assessment_job,
-        "campaign": campaign_job,
-    }
-    for kind, (module, attrs) in OPTIONAL_KINDS.items():
-        found = _optional(module, attrs)
-        if found is not None:
-            kinds[kind] = model_adapter(found[1], f"{module}.{found[0]}")
-    if "raid" not in kinds and _raid_available():
-        kinds["raid"] = raid_job
-    return kinds
+    """Every job kind the server runs, by its web API name."""
+    return {name: registry_job(name) for name in WEB_KINDS}
