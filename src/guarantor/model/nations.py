@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from guarantor.model.numbers import MAX_PERSONNEL, Count
 from guarantor.model.provenance import Figure
 
 
@@ -24,7 +25,7 @@ class Nation(BaseModel):
     contributors of their own kind: they provide capabilities but have no GDP share.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     code: str = Field(
         pattern=r"^[A-Z][A-Z0-9-]{1,15}$",
@@ -60,7 +61,7 @@ class Nation(BaseModel):
 class Harmony(BaseModel):
     """A nation's rotation rule: tour length and dwell between tours, in months."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     tour_months: float = Field(gt=0, le=36)
     dwell_months: float = Field(ge=0, le=120)
@@ -69,11 +70,14 @@ class Harmony(BaseModel):
 class Contributor(BaseModel):
     """A nation's part in one scenario: membership and national limits that planners set."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")
-    max_personnel: int | None = Field(
-        default=None, ge=0, description="National ceiling on personnel deployed at once."
+    max_personnel: Count | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_PERSONNEL,
+        description="National ceiling on personnel deployed at once.",
     )
     harmony: Harmony | None = Field(
         default=None, description="National rotation rule; the scenario default when empty."

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from guarantor.model.numbers import Count
 from guarantor.model.provenance import Provenance
 from guarantor.model.zones import Role, Zone
 
@@ -33,7 +34,7 @@ class Condition(StrEnum):
 class Sustainment(BaseModel):
     """What the nation offers over time: one tour, or a rotation with a tour length."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     mode: Literal["one-tour", "rotational"] = "rotational"
     tour_months: float = Field(default=6.0, gt=0, le=36)
@@ -42,7 +43,7 @@ class Sustainment(BaseModel):
 class Caveats(BaseModel):
     """National caveats: where a unit may go, the roles it refuses, the conditions it needs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     zones: list[Zone] = Field(
         default_factory=lambda: list(Zone), description="Zones where the unit may operate."
@@ -67,14 +68,14 @@ class Caveats(BaseModel):
 class Pledge(BaseModel):
     """A nation's offer of a number of units of one capability."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field(pattern=ID_PATTERN, max_length=64)
     nation: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,15}$", description="Contributor code.")
     capability: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Catalogue id.")
-    quantity: int = Field(gt=0, le=10_000)
+    quantity: Count = Field(gt=0, le=10_000)
     status: PledgeStatus = PledgeStatus.ANNOUNCED
-    readiness_days: int = Field(default=30, ge=0, le=3650, description="Days to deploy.")
+    readiness_days: Count = Field(default=30, ge=0, le=3650, description="Days to deploy.")
     sustainment: Sustainment = Field(default_factory=Sustainment)
     caveats: Caveats = Field(default_factory=Caveats)
     provenance: Provenance

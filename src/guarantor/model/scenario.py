@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guarantor.model.forces import Front, RussianForces, UkrainianForces
 from guarantor.model.nations import Contributor, Harmony
+from guarantor.model.numbers import MAX_PERSONNEL, Count
 from guarantor.model.pledges import Pledge
 from guarantor.model.policy import CommitmentForm, USRole
 from guarantor.model.provenance import Assumption, Provenance
@@ -21,7 +23,7 @@ from guarantor.model.zones import MissionSet, Zone
 class Site(BaseModel):
     """A hub of the reassurance force in Ukraine, or a base in a neighbouring NATO state."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     kind: Literal["hub", "base", "hq"] = "hub"
@@ -29,16 +31,18 @@ class Site(BaseModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     nations: list[str] = Field(default_factory=list, description="Contributors present there.")
-    personnel: int = Field(default=0, ge=0)
-    distance_to_line_km: float = Field(default=0, ge=0)
-    reaction_hours: float = Field(default=24, ge=0, description="Time to reinforce the line.")
+    personnel: Count = Field(default=0, ge=0, le=MAX_PERSONNEL)
+    distance_to_line_km: float = Field(default=0, ge=0, le=20_000)
+    reaction_hours: float = Field(
+        default=24, ge=0, le=8760, description="Time to reinforce the line."
+    )
     provenance: Provenance
 
 
 class Scenario(BaseModel):
     """Everything one option of the guarantee consists of, and the threat it faces."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
@@ -49,8 +53,11 @@ class Scenario(BaseModel):
     us_role: USRole
     commitment: CommitmentForm = CommitmentForm.POLITICAL
     ceasefire: bool = Field(default=True, description="A ceasefire is in force.")
-    parliamentary_approval_day: int = Field(
-        default=60, ge=0, description="Day from which pledges needing a vote are available."
+    parliamentary_approval_day: Count = Field(
+        default=60,
+        ge=0,
+        le=3650,
+        description="Day from which pledges needing a vote are available.",
     )
     default_harmony: Harmony = Field(
         default_factory=lambda: Harmony(tour_months=6, dwell_months=24)
@@ -72,6 +79,15 @@ class Scenario(BaseModel):
         ),
     )
     provenance: Provenance
+
+    @field_validator("as_of")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date") from None
+        return value
 
     def mission_sets(self) -> dict[MissionSet, list[Requirement]]:
         """Requirements grouped by mission set, in file order."""

@@ -63,6 +63,8 @@ def check_references(scenario: Scenario, ref: ReferenceData) -> list[Issue]:
             )
     names = [r.name for r in scenario.threat.raids]
     issues += _duplicates("threat.raids", names, "name")
+    issues += _duplicates("front.axes", (a.name for a in scenario.front.axes), "name")
+    issues += _duplicates("sites", (s.name for s in scenario.sites), "name")
     for i, raid in enumerate(scenario.threat.raids):
         for model in raid.weapons:
             if model not in ref.weapons:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -53,9 +54,10 @@ def list_scenarios() -> list[ScenarioInfo]:
     for d in _search_dirs():
         for path in sorted(d.glob("*.toml")):
             try:
-                raw = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+                _, raw = _read(path)
+            except InputError:
+                continue  # reported when the file itself is asked for
+            base = raw.get("base") or raw.get("variant_of")
             name = str(raw.get("name", path.stem))
             found.setdefault(
                 name,
@@ -64,7 +66,7 @@ def list_scenarios() -> list[ScenarioInfo]:
                     path=path,
                     title=str(raw.get("title", "")),
                     as_of=str(raw.get("as_of", "")),
-                    base=raw.get("base") or raw.get("variant_of"),
+                    base=base if isinstance(base, str) else None,
                     bundled=d == BUNDLED_DIR,
                 ),
             )
@@ -89,9 +91,30 @@ def resolve_scenario_path(ref: str | Path) -> Path:
     raise InputError([Problem(where=str(ref), reason=f"no such scenario; known: {names}")])
 
 
+#: Largest scenario file read (the bundled ones are under 100 kB).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of arrays and tables accepted (scenarios need four levels).
+MAX_NESTING = 16
+
+
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError([Problem(where=str(path), reason="not a regular file")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(
+                [
+                    Problem(
+                        where=str(path),
+                        reason=f"file too large ({info.st_size:,} bytes; at most "
+                        f"{MAX_FILE_BYTES:,})",
+                    )
+                ]
+            )
+        text = path.read_bytes()[: MAX_FILE_BYTES + 1].decode("utf-8")
     except FileNotFoundError:
         raise InputError([Problem(where=str(path), reason="file not found")]) from None
     except IsADirectoryError:
@@ -105,7 +128,42 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     return text, _parse(text, str(path))
 
 
+def _nesting(text: str) -> int:
+    """Deepest bracket or brace nesting outside strings and comments (a cheap bound)."""
+    depth = deepest = 0
+    quote: str | None = None
+    comment = False
+    escaped = False
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote is not None:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def _parse(text: str, where: str) -> dict[str, Any]:
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets and editors write
+    if "\x00" in text:
+        raise InputError([Problem(where=where, reason="contains a NUL character")])
+    if _nesting(text) > MAX_NESTING:
+        raise InputError(
+            [Problem(where=where, reason=f"arrays or tables nest deeper than {MAX_NESTING}")]
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -119,9 +177,12 @@ def _parse(text: str, where: str) -> dict[str, Any]:
 
 
 def _merge_key(items: list[Any]) -> str | None:
+    """The key entries of an array of tables merge by: one every entry has, as text."""
     if not items or not all(isinstance(i, dict) for i in items):
         return None
-    return next((k for k in MERGE_KEYS if all(k in i for i in items)), None)
+    return next(
+        (k for k in MERGE_KEYS if all(k in i and isinstance(i[k], str) for i in items)), None
+    )
 
 
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
