@@ -8,6 +8,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from guarantor.errors import ConflictError, InputError, NotFoundError
@@ -22,7 +25,7 @@ EXIT_INPUT = 2
 def report_problems(exc: InputError) -> None:
     """Print each problem on its own line on standard error."""
     for problem in exc.problems:
-        err_console.print(f"[bold red]error:[/] {problem}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(problem))}", soft_wrap=True)
 
 
 class GuardedGroup(TyperGroup):
@@ -35,8 +38,20 @@ class GuardedGroup(TyperGroup):
             report_problems(exc)
             raise typer.Exit(EXIT_INPUT) from None
         except (ConflictError, NotFoundError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(EXIT_INPUT) from None
+
+
+class PlainTable(Table):
+    """A table whose text cells are shown as given: brackets in data are not Rich markup."""
+
+    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+        super().add_row(*(Text(c) if isinstance(c, str) else c for c in renderables), **kwargs)
+
+
+def say(template: str, *values: object) -> None:
+    """Print ``template`` (Rich markup allowed) with ``values`` escaped into its ``{}`` slots."""
+    console.print(template.format(*(escape(str(v)) for v in values)), soft_wrap=True)
 
 
 def new_app(help_text: str) -> typer.Typer:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from guarantor.cli.common import console, new_app, print_json
+from guarantor.cli.common import PlainTable, console, new_app, print_json
 from guarantor.errors import InputError, Problem
 from guarantor.ground.front import assess_front, with_seed
 from guarantor.ground.history import fit_history
@@ -92,7 +91,9 @@ def fit(
     if as_json:
         print_json(result.to_dict())
         return
-    table = Table(title=f"Victory models on CDB90 ({result.n_battles} battles, {folds}-fold CV)")
+    table = PlainTable(
+        title=f"Victory models on CDB90 ({result.n_battles} battles, {folds}-fold CV)"
+    )
     for col in ("model", "CV AUC", "CV Brier"):
         table.add_column(col)
     for m in [result.baseline, *result.models]:
@@ -146,7 +147,9 @@ def assess(
     if as_json:
         print_json({"scenario": sc.name, **result.to_dict()})
         return
-    table = Table(title=f"{sc.name}: the front over {days} days ({result.runs} runs, seed {seed})")
+    table = PlainTable(
+        title=f"{sc.name}: the front over {days} days ({result.runs} runs, seed {seed})"
+    )
     for col in (
         "axis",
         "km",

@@ -7,9 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from guarantor.cli.common import console, new_app, print_json
+from guarantor.cli.common import PlainTable, console, new_app, print_json, say
 from guarantor.data import dataset_sources, load_capabilities, load_nations
 from guarantor.model import Scenario
 from guarantor.scenarios import (
@@ -43,7 +42,7 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
             ]
         )
         return
-    table = Table(title="Scenarios")
+    table = PlainTable(title="Scenarios")
     for col in ("name", "as of", "variant of", "title"):
         table.add_column(col)
     for s in infos:
@@ -85,9 +84,9 @@ def print_summary(sc: Scenario) -> None:
     """A readable summary of a scenario, and where its data came from."""
     nations = load_nations()
     caps = load_capabilities()
-    console.print(f"[bold]{sc.title}[/] ({sc.name} v{sc.version}, as of {sc.as_of})")
+    say("[bold]{}[/] ({} v{}, as of {})", sc.title, sc.name, sc.version, sc.as_of)
     if sc.variant_of:
-        console.print(f"Option varying [bold]{sc.variant_of}[/].")
+        say("Option varying [bold]{}[/].", sc.variant_of)
     console.print(
         f"US role: {sc.us_role.value}; commitment: {sc.commitment.value}; "
         f"ceasefire in force: {'yes' if sc.ceasefire else 'no'}"
@@ -99,7 +98,7 @@ def print_summary(sc: Scenario) -> None:
         cell[0] += p.quantity
         cell[1] += p.quantity * cap.personnel
     domains = ["land", "air", "air-defence", "sea", "enabler"]
-    table = Table(title=f"Contributors ({len(sc.contributors)}) and pledges by domain")
+    table = PlainTable(title=f"Contributors ({len(sc.contributors)}) and pledges by domain")
     table.add_column("contributor")
     for d in domains:
         table.add_column(d, justify="right")
@@ -110,7 +109,7 @@ def print_summary(sc: Scenario) -> None:
         pers = sum(v[1] for v in cells.values())
         table.add_row(f"{nations[c.code].name} ({c.code})", *units, f"{pers:,}" if pers else "")
     console.print(table)
-    req = Table(title=f"Requirements ({len(sc.requirements)})")
+    req = PlainTable(title=f"Requirements ({len(sc.requirements)})")
     for col in ("mission set", "id", "class", "qty", "zone", "from day", "priority"):
         req.add_column(col)
     for mission, reqs in sc.mission_sets().items():
@@ -132,8 +131,8 @@ def print_summary(sc: Scenario) -> None:
         f"front {sc.front.length_km:,.0f} km on {len(sc.front.axes)} axes."
     )
     raid = next(r for r in sc.threat.raids if r.name == sc.threat.design_raid)
-    console.print(f"Design raid: {raid.name}, {raid.size} weapons ({raid.provenance.source}).")
+    say("Design raid: {}, {} weapons ({}).", raid.name, raid.size, raid.provenance.source)
     assumed = sum(1 for a in sc.assumptions) + sum(1 for p in sc.pledges if p.provenance.assumption)
     console.print(f"Assumptions flagged: {assumed} (see `guarantor scenario show --json`).")
-    console.print(f"Scenario source: {sc.provenance.source} ({sc.provenance.date}).")
-    console.print("Reference data: " + "; ".join(d.attribution for d in dataset_sources()[:6]))
+    say("Scenario source: {} ({}).", sc.provenance.source, sc.provenance.date)
+    say("Reference data: {}", "; ".join(d.attribution for d in dataset_sources()[:6]))

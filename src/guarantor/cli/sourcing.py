@@ -6,9 +6,8 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
-from guarantor.cli.common import console, print_json
+from guarantor.cli.common import PlainTable, console, print_json, say
 from guarantor.cli.whatif import (
     APPROVAL_DAY,
     BASIS,
@@ -105,7 +104,7 @@ def sustain(
         return
     for part in ("land", "air", "sea"):
         if part in out:
-            table = Table(title=f"Sustainment: {part}")
+            table = PlainTable(title=f"Sustainment: {part}")
             table.add_column("quantity")
             table.add_column("value", justify="right")
             for k, v in out[part].items():
@@ -185,7 +184,7 @@ def _print_result(r: SourcingResult) -> None:
         f"{r.coverage_max:g}, cost USD {r.total_cost_usd / 1e6:,.0f}M a year, "
         f"solved in {r.solve_seconds or 0.0:.3f} s"
     )
-    t = Table(title="Requirements")
+    t = PlainTable(title="Requirements")
     for col in (
         "id",
         "class",
@@ -213,7 +212,7 @@ def _print_result(r: SourcingResult) -> None:
             q.gap_reason or "",
         )
     console.print(t)
-    t = Table(title="Assignments")
+    t = PlainTable(title="Assignments")
     for col in ("pledge", "nation", "requirement", "units", "fills", "personnel", "USD M/yr"):
         t.add_column(col)
     for a in r.assignments:
@@ -227,7 +226,7 @@ def _print_result(r: SourcingResult) -> None:
             f"{a.cost_usd / 1e6:,.1f}",
         )
     console.print(t)
-    t = Table(title="Contributions (nations with units assigned)")
+    t = PlainTable(title="Contributions (nations with units assigned)")
     for col in (
         "nation",
         "personnel",
@@ -255,7 +254,7 @@ def _print_result(r: SourcingResult) -> None:
     console.print(t)
     blocked = [q for q in r.requirements if q.blockers]
     if blocked:
-        t = Table(title="What blocks the pledges that could fill the gaps")
+        t = PlainTable(title="What blocks the pledges that could fill the gaps")
         for col in ("requirement", "pledge", "reasons"):
             t.add_column(col)
         for q in blocked:
@@ -263,7 +262,7 @@ def _print_result(r: SourcingResult) -> None:
                 t.add_row(q.id, b.pledge_id, "; ".join(f"{x.kind}: {x.detail}" for x in b.reasons))
         console.print(t)
     for line in r.diagnosis:
-        console.print(f"[yellow]{line}[/]")
+        say("[yellow]{}[/]", line)
 
 
 def _print_diff(d: SourcingDiff) -> None:
@@ -274,14 +273,14 @@ def _print_diff(d: SourcingDiff) -> None:
         f"{d.total_cost_usd_base / 1e6:,.0f}M -> {d.total_cost_usd / 1e6:,.0f}M"
     )
     if d.requirements:
-        t = Table(title="Requirements that change")
+        t = PlainTable(title="Requirements that change")
         for col in ("id", "base", "what-if", "delta"):
             t.add_column(col)
         for q in d.requirements:
             t.add_row(q.id, f"{q.filled_base:g}", f"{q.filled:g}", f"{q.delta:+g}")
         console.print(t)
     if d.nations:
-        t = Table(title="Nations whose part changes")
+        t = PlainTable(title="Nations whose part changes")
         for col in ("nation", "personnel base", "personnel", "USD M base", "USD M"):
             t.add_column(col)
         for n in d.nations:

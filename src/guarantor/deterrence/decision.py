@@ -10,11 +10,14 @@ that renewed war means war with NATO states:
 
 with E the entanglement score. Renewed war pays when the payoff is above zero (the ceasefire's
 status quo). The payoff is linear in every quantity, so each break-even threshold has a closed
-form. Values and their low/high bounds live in ``data/deterrence/assumptions.toml``.
+form; it is reported only where it lies in the quantity's domain (probabilities 0..1, scores
+0..100), otherwise "none in range" with the reason. Values and their low/high bounds live in
+``data/deterrence/assumptions.toml``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -119,63 +122,152 @@ def payoff(p_success: float, p_nato: float, a: Assumptions) -> float:
     )
 
 
-def _verdict(x: float, lo_word: str, hi_word: str) -> str:
-    if x < 0:
-        return lo_word
-    if x > 1:
-        return hi_word
-    return "within range"
+@dataclass(frozen=True)
+class _Param:
+    """One quantity the payoff is linear in, with its domain and the words for its ends."""
+
+    key: str
+    label: str
+    now: float
+    lo: float
+    hi: float
+    digits: int
+    at_lo: str
+    at_hi: str
+    payoff_at: Callable[[float], float]
 
 
-def _statement(pn_star: float, pn: float, ps_star: float, ps: float) -> str:
-    if pn_star < 0:
+def _crossing(p: _Param) -> float | None:
+    """Where renewed war turns from paying to not paying inside [lo, hi], if it does."""
+    f_lo, f_hi = p.payoff_at(p.lo), p.payoff_at(p.hi)
+    if (f_lo > 0) == (f_hi > 0):
+        return None
+    return p.lo + (p.hi - p.lo) * f_lo / (f_lo - f_hi)
+
+
+def _num(x: float, digits: int) -> str:
+    return f"{x:.{digits}f}"
+
+
+def _move(p: _Param, pays: bool) -> str:
+    """'rose above' or 'fell below': the way the parameter must move to flip the verdict."""
+    rising = p.payoff_at(p.hi) > p.payoff_at(p.lo)  # the payoff rises with the parameter
+    return "fell below" if rising == pays else "rose above"
+
+
+def _note(p: _Param, x: float | None, pays: bool) -> str:
+    """What the threshold means, in the sense of the current verdict, or why there is none."""
+    if x is not None:
+        verb = "would stop paying if" if pays else "would pay only if"
         return (
-            f"Renewed war does not pay on these assumptions even with no chance of war with "
-            f"NATO states (chance of success {ps:.2f}; it would need {ps_star:.2f})."
+            f"war {verb} {p.label} {_move(p, pays)} {_num(x, p.digits)} "
+            f"(now {_num(p.now, p.digits)})"
         )
-    if pn_star > 1:
-        return "Renewed war pays on these assumptions even if war with NATO states is certain."
-    return (
-        f"Renewed war stops paying once the chance of war with NATO states exceeds "
-        f"{pn_star:.2f} (now {pn:.2f}), or the chance of success falls below {ps_star:.2f} "
-        f"(now {ps:.2f})."
+    f_lo, f_hi = p.payoff_at(p.lo), p.payoff_at(p.hi)
+    rng = f"{p.lo:g}-{p.hi:g}"
+    if f_lo > 0:  # pays at both ends
+        worst, end = (f_lo, p.at_lo) if f_lo <= f_hi else (f_hi, p.at_hi)
+        return f"none in range {rng}: war pays even {end} (payoff {worst:+.1f})"
+    best, end = (f_lo, p.at_lo) if f_lo >= f_hi else (f_hi, p.at_hi)
+    return f"none in range {rng}: war does not pay even {end} (payoff {best:+.1f})"
+
+
+def _statement(value: float, params: list[_Param], found: dict[str, float | None]) -> str:
+    pays = value > 0
+    head = (
+        f"Renewed war {'pays' if pays else 'does not pay'} on these assumptions "
+        f"(expected payoff {value:+.1f})."
     )
+    moves = [
+        f"{p.label} {_move(p, pays)} {_num(x, p.digits)} (now {_num(p.now, p.digits)})"
+        for p in params
+        if (x := found[p.key]) is not None
+    ]
+    stuck = [p.label for p in params if found[p.key] is None]
+    if moves:
+        head += f" It would {'stop paying' if pays else 'pay only'} if {' or '.join(moves)}."
+    if stuck:
+        head += (
+            f" No value of {' or of '.join(stuck)} between 0 and 1 would "
+            f"{'stop it' if pays else 'make it pay'}, the rest held."
+        )
+    return head
+
+
+def _params(i: DecisionInputs, a: Assumptions) -> list[_Param]:
+    pn = p_nato_war(i, a)
+    return [
+        _Param(
+            key="p_nato_war",
+            label="the chance of war with NATO states",
+            now=pn,
+            lo=0.0,
+            hi=1.0,
+            digits=2,
+            at_lo="with no chance of war with NATO states",
+            at_hi="if war with NATO states is certain",
+            payoff_at=lambda x: payoff(i.p_success, x, a),
+        ),
+        _Param(
+            key="entanglement_score",
+            label="the entanglement score",
+            now=100.0 * i.entanglement,
+            lo=0.0,
+            hi=100.0,
+            digits=1,
+            at_lo="with no entanglement",
+            at_hi="with full entanglement",
+            payoff_at=lambda x: payoff(
+                i.p_success, p_nato_war(replace(i, entanglement=x / 100.0), a), a
+            ),
+        ),
+        _Param(
+            key="p_success",
+            label="the chance of success",
+            now=i.p_success,
+            lo=0.0,
+            hi=1.0,
+            digits=2,
+            at_lo="if the offensive surely fails",
+            at_hi="if it surely succeeds",
+            payoff_at=lambda x: payoff(x, pn, a),
+        ),
+        _Param(
+            key="denial_score",
+            label="the denial score",
+            now=100.0 * (1.0 - i.p_success),
+            lo=0.0,
+            hi=100.0,
+            digits=1,
+            at_lo="with no denial",
+            at_hi="with full denial",
+            payoff_at=lambda x: payoff(1.0 - x / 100.0, pn, a),
+        ),
+    ]
 
 
 def thresholds(i: DecisionInputs, a: Assumptions) -> dict[str, Any]:
-    """Break-even values, each the one that makes the payoff exactly zero, others held."""
-    pn = p_nato_war(i, a)
-    pn_star = (
-        i.p_success * a.gain_success - a.cost_war - (1.0 - i.p_success) * a.cost_failure
-    ) / a.cost_nato_war
-    ps_star = (a.cost_war + a.cost_failure + pn * a.cost_nato_war) / (
-        a.gain_success + a.cost_failure
-    )
-    s = a.entanglement_share
-    rest = (1.0 - s) / 2.0 * (i.commitment + i.us_backstop)
-    e_star = ((pn_star - a.floor) / (a.ceiling - a.floor) - rest) / s
-    return {
-        "p_nato_war": pn_star,
-        "p_nato_war_note": _verdict(
-            pn_star,
-            "war does not pay even with no NATO risk",
-            "war pays even if war with NATO is certain",
-        ),
-        "entanglement_score": 100.0 * e_star,
-        "entanglement_note": _verdict(
-            e_star,
-            "war does not pay even with no entanglement",
-            "no entanglement is enough on its own",
-        ),
-        "p_success": ps_star,
-        "p_success_note": _verdict(
-            ps_star,
-            "war pays even if it surely fails",
-            "war does not pay even if it surely succeeds",
-        ),
-        "denial_score": 100.0 * (1.0 - ps_star),
-        "statement": _statement(pn_star, pn, ps_star, i.p_success),
-    }
+    """Break-even values inside each parameter's domain, others held; None if none there.
+
+    Each ``<key>`` is the value at which the expected payoff crosses zero within the domain
+    (probabilities 0..1, scores 0..100), and ``<key>_note`` says what it means given today's
+    verdict, or, for None, why there is none. ``statement`` matches the current payoff's sign.
+    """
+    params = _params(i, a)
+    value = payoff(i.p_success, p_nato_war(i, a), a)
+    pays = value > 0
+    found = {p.key: _crossing(p) for p in params}
+    out: dict[str, Any] = {}
+    for p in params:
+        out[p.key] = found[p.key]
+        out[f"{p.key}_note"] = _note(p, found[p.key], pays)
+    x = found["p_nato_war"]
+    if x is not None and not a.floor <= x <= a.ceiling:
+        out["p_nato_war_note"] += (
+            f"; the tripwire reaches only {a.floor:.2f}-{a.ceiling:.2f} on these assumptions"
+        )
+    out["statement"] = _statement(value, [params[0], params[2]], found)
+    return out
 
 
 @dataclass(frozen=True)

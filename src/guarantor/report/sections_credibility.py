@@ -70,9 +70,15 @@ def _thresholds(c: CredibilitySection) -> Table:
     return Table(
         ["threshold", "value", "meaning"],
         [
-            [k, fmt(v, 2), th.get(f"{k}_note", "")]
+            [
+                k.replace("_", " "),
+                "none in range" if v is None else fmt(v, 2),
+                th.get(f"{k}_note", ""),
+            ]
             for k, v in th.items()
-            if isinstance(v, int | float) and not isinstance(v, bool)
+            if k != "statement"
+            and not k.endswith("_note")
+            and (v is None or (isinstance(v, int | float) and not isinstance(v, bool)))
         ],
         caption="Break-even thresholds",
     )
