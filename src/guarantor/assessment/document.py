@@ -72,6 +72,10 @@ class ScenarioSummary(BaseModel):
     pledges: int
     requirements: int
     sites: list[dict[str, Any]]
+    as_of: str
+    newest_figure: str | None = Field(
+        default=None, description="Date of the newest cited figure (how current the picture is)."
+    )
 
 
 class SustainmentSummary(BaseModel):

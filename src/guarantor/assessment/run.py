@@ -93,6 +93,27 @@ def _sustainment(scenario: Scenario, plan: SourcingResult) -> SustainmentSummary
     )
 
 
+def newest_figure(scenario: Scenario) -> str | None:
+    """The latest date any provenance in the scenario gives (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    dates = [
+        str(v)
+        for k, v in _walk(scenario.model_dump(mode="json"))
+        if k == "date" and isinstance(v, str) and v[:4].isdigit()
+    ]
+    return max(dates, default=None)
+
+
+def _walk(value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        out = list(value.items())
+        for v in value.values():
+            out += _walk(v)
+        return out
+    if isinstance(value, list):
+        return [kv for v in value for kv in _walk(v)]
+    return []
+
+
 def _samples(run: PipelineRun) -> Samples:
     out: Samples = {}
     if run.air is not None:
@@ -230,6 +251,8 @@ def assess(
             pledges=len(run.scenario.pledges),
             requirements=len(run.scenario.requirements),
             sites=[s.model_dump(mode="json") for s in run.scenario.sites],
+            as_of=run.scenario.as_of,
+            newest_figure=newest_figure(run.scenario),
         ),
         force_generation=ForceGeneration(
             sustainment=_sustainment(run.scenario, run.plan),

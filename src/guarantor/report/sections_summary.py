@@ -61,7 +61,8 @@ def summary_section(doc: AssessmentDocument) -> Section:
         Note(
             f"{sc.title}. US role: {sc.us_role}; commitment: {sc.commitment}; "
             f"{len(sc.contributors)} contributors, {sc.pledges} pledges, "
-            f"{sc.requirements} requirements."
+            f"{sc.requirements} requirements. Picture as of {sc.as_of}; newest cited figure "
+            f"dated {sc.newest_figure or 'not given'}."
         ),
     ]
     if doc.whatif.applied:
