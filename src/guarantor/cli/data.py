@@ -2,18 +2,86 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from guarantor.cli.common import console, new_app, print_json
-from guarantor.data import dataset_sources, load_capabilities, load_nations
+from guarantor.cli.common import EXIT_INPUT, console, err_console, new_app, print_json
 
 app = new_app("Packaged reference data and its provenance.")
 
 
+@app.callback()
+def data() -> None:
+    """Packaged reference data and its provenance."""
+    # A callback keeps ``data`` a group: a Typer app with one command and no callback
+    # collapses into that command, and ``guarantor data sources`` then read "sources" as an
+    # extra argument.
+
+
+def _check(paths: list[Path] | None, as_json: bool) -> None:
+    """Run the sources check; exit 2 with one line per offending figure, else 0."""
+    from guarantor.data import check_sources
+
+    for path in paths or []:
+        if not path.is_file():
+            err_console.print(f"[bold red]error:[/] {escape(str(path))}: no such file")
+            raise typer.Exit(EXIT_INPUT)
+    result = check_sources(paths)
+    if as_json:
+        print_json(
+            {
+                "ok": result.ok,
+                "files": result.files,
+                "figures": result.figures,
+                "problems": [
+                    {"file": p.file, "item": p.item, "why": p.why} for p in result.problems
+                ],
+            }
+        )
+    else:
+        for problem in result.problems:
+            console.print(escape(problem.line()), soft_wrap=True)
+    if result.problems:
+        files = len({p.file for p in result.problems})
+        err_console.print(
+            f"{len(result.problems)} problem(s) in {files} file(s); "
+            f"{result.figures} figures checked in {result.files} files",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    if not as_json:
+        err_console.print(
+            f"{result.figures} figures in {result.files} files: each cites a source, a date "
+            "and a confidence, and none cites a notes file",
+            soft_wrap=True,
+        )
+
+
 @app.command()
-def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def sources(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Check that every figure cites a source, date and confidence and no notes file; "
+        "exit 2 with one line per offending figure (file: item: why).",
+    ),
+    paths: list[Path] | None = typer.Argument(
+        None, help="With --check: files to check instead of the shipped data."
+    ),
+) -> None:
     """List every dataset shipped, its licence and attribution, and the catalogue's sources."""
+    if check:
+        _check(paths, as_json)
+        return
+    if paths:
+        err_console.print("[bold red]error:[/] files are only read with --check")
+        raise typer.Exit(EXIT_INPUT)
+    from guarantor.data import dataset_sources, load_capabilities, load_nations
+
     datasets = dataset_sources()
     caps = load_capabilities()
     nations = load_nations()
@@ -22,7 +90,15 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
             {
                 "datasets": [d.model_dump(mode="json") for d in datasets],
                 "capabilities": [
-                    {"id": c.id, **c.provenance.model_dump(mode="json")} for c in caps.values()
+                    {
+                        "id": c.id,
+                        "annual_cost_usd": c.annual_cost_usd,
+                        "cost_family": c.cost_family,
+                        "cost_basis": c.cost_basis.value if c.cost_basis else None,
+                        "cost_per_flying_hour_usd": c.cost_per_flying_hour_usd,
+                        **c.provenance.model_dump(mode="json"),
+                    }
+                    for c in caps.values()
                 ],
                 "nations": {
                     n.code: {
@@ -42,7 +118,7 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
         table.add_row(d.id, d.title, d.licence, d.attribution, d.date)
     console.print(table)
     cat = Table(title="Capability catalogue: figures and their sources")
-    for col in ("id", "personnel", "USD/yr", "source", "date", "confidence"):
+    for col in ("id", "personnel", "USD/yr", "basis", "source", "date", "confidence"):
         cat.add_column(col, overflow="fold")
     for c in caps.values():
         flag = " (assumption)" if c.provenance.assumption else ""
@@ -50,7 +126,8 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
             c.id,
             f"{c.personnel:,}",
             f"{c.annual_cost_usd / 1e6:,.1f}M",
-            c.provenance.source,
+            c.cost_basis.value if c.cost_basis else "",
+            escape(c.provenance.source),
             c.provenance.date,
             c.provenance.confidence.value + flag,
         )

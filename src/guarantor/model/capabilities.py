@@ -33,6 +33,32 @@ class SustainmentClass(StrEnum):
     SHIP_ON_STATION = "ship-on-station"
 
 
+class CostBasis(StrEnum):
+    """What a capability's annual cost counts (one basis per cost family).
+
+    - ``full-annual``: the full running cost of the unit for a year (pay, operations and
+      maintenance, support), whether deployed or not;
+    - ``marginal-deployment``: the additional cost of deploying the unit, over and above
+      keeping it at home (what a ministry pays from its operations budget).
+    """
+
+    FULL_ANNUAL = "full-annual"
+    MARGINAL_DEPLOYMENT = "marginal-deployment"
+
+
+class PatrolProfile(BaseModel):
+    """A type's own figures for the patrol (CAP) arithmetic; missing ones take the defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on_station_hours: float | None = Field(default=None, gt=0, le=24)
+    transit_hours: float | None = Field(default=None, ge=0)
+    turnaround_hours: float | None = Field(default=None, ge=0)
+    maintenance_hours: float | None = Field(default=None, ge=0)
+    sustained_sortie_rate: float | None = Field(default=None, gt=0)
+    availability: float | None = Field(default=None, gt=0, le=1)
+
+
 class AirDefenceLayer(StrEnum):
     """Layers of Ukraine's air defence, from soft kill to anti-ballistic."""
 
@@ -73,5 +99,22 @@ class CapabilityType(BaseModel):
     aircraft: int = Field(default=0, ge=0, description="Aircraft per unit (air units).")
     air_defence_layer: AirDefenceLayer | None = Field(
         default=None, description="The raid-model layer this unit adds to, if any."
+    )
+    cost_family: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="The cost family (data/sourcing/costs.toml) whose basis and source apply.",
+    )
+    cost_basis: CostBasis | None = Field(
+        default=None, description="What annual_cost_usd counts: full-annual or marginal-deployment."
+    )
+    cost_per_flying_hour_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="Patrol aircraft: cost per flying hour; the annual cost is this times the "
+        "flying hours of the patrol arithmetic.",
+    )
+    patrol: PatrolProfile | None = Field(
+        default=None, description="Patrol aircraft: figures that differ from the CAP defaults."
     )
     provenance: Provenance

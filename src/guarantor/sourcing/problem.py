@@ -11,6 +11,12 @@ Each pledge becomes units that can be deployed at once (``available``) and a tim
 - one-tour pledge: its units deploy once, for one tour. They count in a slot for the share of
   the horizon that tour covers, ``min(1, T / horizon)``, and cost that share of a year's cost.
 
+A pledge costs its capability's annual cost on the capability's cost basis
+(``sustainment.unit_annual_cost``: patrol aircraft at the flying hours of the patrol
+arithmetic). A pledge of a NATO common-funded organisation (``data/sourcing/common_funding.toml``,
+e.g. the NATO AEW&C Force) carries ``cost_shares``: the NATO member states' shares of its cost
+by NATO's cost-share key, so that its cost can be charged to them (``split_cost``).
+
 Each (pledge, requirement) pair whose capability can fill the requirement's class is checked
 against the caveats; a pair that passes becomes a decision variable, a pair that fails is
 kept with its reasons so that unfilled slots can say what blocks them.
@@ -19,13 +25,19 @@ kept with its reasons so that unfilled slots can say what blocks them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from guarantor.data import ReferenceData
+from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.data import ReferenceData, read_toml
 from guarantor.model import (
     CapabilityType,
     Condition,
     Pledge,
+    Provenance,
     Requirement,
     Role,
     Scenario,
@@ -33,7 +45,69 @@ from guarantor.model import (
 from guarantor.sourcing.options import STATUS_ORDER, Lifts, SourcingOptions
 from guarantor.sourcing.result import BlockReason
 from guarantor.sourcing.substitutions import compatibility
-from guarantor.sourcing.sustainment import SustainmentDefaults, units_sustainable
+from guarantor.sourcing.sustainment import (
+    SustainmentDefaults,
+    unit_annual_cost,
+    units_sustainable,
+)
+
+
+class ShareFigure(BaseModel):
+    """A fixed share of a cost-share key, with its provenance inline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float = Field(ge=0, le=1)
+    unit: str
+    source: str = Field(min_length=1)
+    date: str
+    confidence: str
+    assumption: bool = False
+    note: str | None = None
+
+
+class CommonFunding(BaseModel):
+    """Organisations paid for from NATO's common funds, and the key that shares their cost."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    organisations: list[str] = Field(min_length=1)
+    fixed_shares: dict[str, ShareFigure] = Field(default_factory=dict)
+    others_by: dict[str, Any]
+    provenance: Provenance
+
+
+@cache
+def common_funding() -> CommonFunding:
+    """NATO's common-funded organisations and cost-share key (``common_funding.toml``)."""
+    return CommonFunding.model_validate(read_toml("sourcing", "common_funding.toml")["nato"])
+
+
+def common_funding_shares(
+    ref: ReferenceData, funding: CommonFunding | None = None
+) -> dict[str, float]:
+    """Each NATO member state's share (fractions summing to 1) of a common-funded cost.
+
+    The fixed shares of the key (the United States and Germany, 16.35% each since 2021), the
+    rest split among the other member states in proportion to their GDP (a proxy for the gross
+    national income NATO's formula uses).
+    """
+    f = funding or common_funding()
+    members = {c: n for c, n in ref.nations.items() if n.nato and n.is_state}
+    fixed = {c: s.value for c, s in f.fixed_shares.items() if c in members}
+    rest = 1.0 - sum(fixed.values())
+    gdp = {
+        c: n.gdp_usd.value
+        for c, n in members.items()
+        if c not in fixed and n.gdp_usd is not None and n.gdp_usd.value > 0
+    }
+    total = sum(gdp.values())
+    shares = dict(fixed)
+    if total > 0:
+        shares.update({c: rest * g / total for c, g in gdp.items()})
+    norm = sum(shares.values())
+    return {c: v / norm for c, v in sorted(shares.items())} if norm > 0 else {}
 
 
 @dataclass(frozen=True)
@@ -49,6 +123,16 @@ class PledgeData:
     pool_multiplier: float
     unit_cost_usd: float
     unavailable: BlockReason | None = None
+    cost_shares: Mapping[str, float] = field(default_factory=dict)
+    """Common-funded pledges: who pays which share of the cost (empty: the pledging nation)."""
+
+
+def split_cost(pd: PledgeData, cost: float) -> dict[str, float]:
+    """A pledge's cost by who pays it: the member states' shares for a common-funded pledge,
+    else all of it to the pledging nation."""
+    if not pd.cost_shares:
+        return {pd.pledge.nation: cost}
+    return {code: cost * share for code, share in pd.cost_shares.items()}
 
 
 @dataclass(frozen=True)
@@ -124,6 +208,7 @@ def _pledge_data(
             kind="status",
             detail=f"status {p.status.value} is below {options.min_status.value}",
         )
+    shares = common_funding_shares(ref) if p.nation in common_funding().organisations else {}
     return PledgeData(
         pledge=p,
         capability=cap,
@@ -132,8 +217,9 @@ def _pledge_data(
         tour_months=tour,
         dwell_months=dwell,
         pool_multiplier=multiplier,
-        unit_cost_usd=cap.annual_cost_usd * share,
+        unit_cost_usd=unit_annual_cost(cap, defaults) * share,
         unavailable=unavailable,
+        cost_shares=shares,
     )
 
 

@@ -11,7 +11,7 @@ from guarantor.data import ReferenceData, reference
 from guarantor.model import Scenario
 from guarantor.sourcing.milp import Solution, solve
 from guarantor.sourcing.options import SourcingOptions, apply_what_ifs, parse_lifts
-from guarantor.sourcing.problem import SourcingData, build_data, pool_personnel
+from guarantor.sourcing.problem import SourcingData, build_data, pool_personnel, split_cost
 from guarantor.sourcing.result import (
     Assignment,
     Blocker,
@@ -135,7 +135,8 @@ def _report(
         c = q * pd.unit_cost_usd
         personnel[n] = personnel.get(n, 0) + pers
         pool[n] = pool.get(n, 0) + pp
-        cost[n] = cost.get(n, 0.0) + c
+        for payer, part in split_cost(pd, c).items():  # common-funded: the members pay
+            cost[payer] = cost.get(payer, 0.0) + part
         units[n] = units.get(n, 0) + q
         assignments.append(
             Assignment(
@@ -186,7 +187,8 @@ def _report(
     state_cost = sum(cost.get(n, 0.0) for n in data.gdp_share)
     nations: list[NationResult] = []
     deviation = 0.0
-    for code in data.nations:
+    payers = [c for c in sorted(cost) if c not in data.nations and c in data.ref.nations]
+    for code in [*data.nations, *payers]:
         nation = data.ref.nations[code]
         c = cost.get(code, 0.0)
         gdp = nation.gdp_usd.value if nation.gdp_usd is not None else None

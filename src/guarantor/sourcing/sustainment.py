@@ -15,6 +15,11 @@ Rules (parameters and their sources in ``data/sourcing/sustainment.toml``):
 - Sea (ships on station): a ship's cycle is deployment + maintenance + work-up; it is on
   station for the deployment less two transits. Ships required = stations / on-station share,
   against the rule of three (about three hulls per ship kept on task).
+
+Cost basis (``data/sourcing/costs.toml``): every capability belongs to one cost family, and each
+family states one basis (full annual cost or marginal cost of deployment) from one source
+family. Patrol aircraft are costed per flying hour times the hours the patrol arithmetic above
+makes them fly (``patrol_flying_hours``), not at a peacetime flying programme.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.data import read_toml
 from guarantor.errors import InputError, Problem
-from guarantor.model import Provenance, USRole
+from guarantor.model import CapabilityType, Provenance, SustainmentClass, USRole
+from guarantor.model.capabilities import CostBasis, PatrolProfile
 
 #: Tolerance for rounding up counts that are whole numbers up to floating-point error.
 _EPS = 1e-9
@@ -323,3 +329,87 @@ def pool_multiplier(tour_months: float, dwell_months: float) -> float:
 def as_json(model: BaseModel) -> dict[str, Any]:
     """A result as plain JSON-ready data."""
     return model.model_dump(mode="json")
+
+
+class CostFigure(BaseModel):
+    """A number of the cost basis with its unit and provenance (inline in costs.toml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    unit: str
+    source: str = Field(min_length=1)
+    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    confidence: str = Field(pattern=r"^(high|medium|low)$")
+    assumption: bool = False
+    note: str | None = None
+
+
+class CostFamily(BaseModel):
+    """One family of capabilities costed on one basis from one source family."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    basis: CostBasis
+    source_family: str = Field(min_length=1, description="The one family of sources used.")
+    description: str = Field(min_length=1)
+    rule: str = Field(
+        pattern=r"^(per-person-year|per-flying-hour)$",
+        description="per-person-year: personnel x rate; per-flying-hour: rate x patrol hours.",
+    )
+    figures: dict[str, CostFigure] = Field(default_factory=dict)
+    provenance: Provenance
+
+
+@cache
+def cost_families() -> dict[str, CostFamily]:
+    """The cost families and their stated basis (``data/sourcing/costs.toml``)."""
+    raw = read_toml("sourcing", "costs.toml")["family"]
+    return {name: CostFamily.model_validate(body) for name, body in raw.items()}
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def patrol_flying_hours(cap: CapabilityType, defaults: SustainmentDefaults | None = None) -> float:
+    """Flying hours a year that one unit of a patrol type flies on round-the-clock stations.
+
+    The CAP arithmetic (``sustain_cap``) with the type's patrol profile: each mission-capable
+    aircraft flies ``sortie_rate_used`` sorties a day of ``flight_hours`` each, so the unit flies
+    ``aircraft x availability x sortie_rate_used x flight_hours`` hours a day, i.e. all its
+    aircraft are spent holding ``aircraft / aircraft_per_station_required`` stations.
+    """
+    dd = defaults or sustainment_defaults()
+    p = cap.patrol or PatrolProfile()
+    a = dd.air
+    cap_arith = sustain_cap(
+        1,
+        on_station_hours=_or(p.on_station_hours, a.on_station_hours),
+        transit_hours=_or(p.transit_hours, a.transit_hours),
+        turnaround_hours=_or(p.turnaround_hours, a.turnaround_hours),
+        maintenance_hours=_or(p.maintenance_hours, a.maintenance_hours),
+        sustained_sortie_rate=_or(p.sustained_sortie_rate, a.sustained_sortie_rate),
+        availability=_or(p.availability, a.availability),
+        defaults=dd,
+    )
+    per_day = (
+        cap.aircraft * cap_arith.availability * cap_arith.sortie_rate_used * cap_arith.flight_hours
+    )
+    return per_day * 12 * dd.sourcing.days_per_month
+
+
+def unit_annual_cost(cap: CapabilityType, defaults: SustainmentDefaults | None = None) -> float:
+    """Annual cost of one unit deployed, on its family's basis.
+
+    Patrol aircraft with a cost per flying hour: that rate times ``patrol_flying_hours``; every
+    other type: the catalogue's ``annual_cost_usd`` (which, for patrol types, the catalogue
+    states at the default arithmetic, checked by the tests).
+    """
+    if (
+        cap.cost_per_flying_hour_usd is not None
+        and cap.sustainment is SustainmentClass.AIR_STATION
+        and cap.aircraft > 0
+    ):
+        return round(cap.cost_per_flying_hour_usd * patrol_flying_hours(cap, defaults), 2)
+    return cap.annual_cost_usd
