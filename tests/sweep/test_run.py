@@ -58,6 +58,11 @@ def test_restart_skips_points_done(tmp_path: Path, default_scenario: Scenario, c
     assert sorted(counts) == list(range(12)) and set(counts.values()) == {1}
     again = run_sweep(plan, tmp_path, opts, client=client)
     assert again.computed == 0 and again.done_before == 12
+    # the parts sit apart from the manifest: pandas reads them as one table
+    import pandas as pd
+
+    frame = pd.read_parquet(tmp_path / "rows")
+    assert sorted(frame["point"]) == list(range(12))
     rows = read_rows(tmp_path).to_pylist()
     assert all(r["error"] is None and r["leakers_mean"] is not None for r in rows)
     assert {r["pledges[GBR-armd-bde].quantity"] for r in rows} == {1, 2, 3, 4}

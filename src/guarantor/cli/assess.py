@@ -106,7 +106,7 @@ def assess_cmd(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed: same inputs and seed, same assessment."),
     pdf: bool = typer.Option(
-        False, "--pdf", help="Also write report.pdf (needs the pdf extra: guarantor\\[pdf])."
+        False, "--pdf", help="Also write report.pdf (needs the pdf extra: guarantor[pdf])."
     ),
     raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
     campaign_trials: int = typer.Option(2_000, "--campaign-trials", help="Campaign trials."),

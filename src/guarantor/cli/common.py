@@ -62,6 +62,7 @@ def new_app(help_text: str) -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
+        rich_markup_mode=None,  # help is plain text: brackets in it are not markup
     )
 
 

@@ -38,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 PARAM_HELP = (
@@ -130,7 +131,7 @@ def run_cmd(
     console.print(
         f"{summary.computed} points computed ({summary.done_before} done before, "
         f"{summary.remaining} left) on {summary.workers} workers in {summary.seconds:.1f} s; "
-        f"rows in {out}/part-*.parquet"
+        f"rows in {out}/rows/part-*.parquet"
     )
     if summary.failed:
         err_console.print(f"[yellow]{summary.failed} points failed[/]; first: {summary.errors[0]}")

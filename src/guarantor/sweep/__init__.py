@@ -3,7 +3,7 @@
 The API a notebook calls::
 
     plan = plan_sweep(scenario, ["ukraine.personnel=600000:900000:4", "us_role=none,intelligence"])
-    summary = run_sweep(plan, Path("out"), ClusterOptions(workers=4))  # rows -> out/part-*.parquet
+    summary = run_sweep(plan, Path("out"), ClusterOptions(workers=4))  # rows -> out/rows/part-*.parquet
     row = plan_from_folder(Path("out")).compute(7)                     # point 7 again, alone
     data = write_report(Path("out"))                                   # sensitivity.json, sweep.html
 """

@@ -6,11 +6,14 @@ Layout of ``DIR``:
   the design (kind, samples, seed, points, parameters with values or bounds), the row columns;
 - ``scenario.json``: the swept scenario as validated JSON, so a point can be rerun from the
   folder alone;
-- ``part-00001.parquet``, ``part-00002.parquet``, ...: rows as points finish, one row per point
-  (``point``, ``seed``, one column per parameter path, the model's outputs, ``error``).
+- ``rows/part-00001.parquet``, ``rows/part-00002.parquet``, ...: rows as points finish, one
+  row per point (``point``, ``seed``, one column per parameter path, the model's outputs,
+  ``error``). The parts sit in a folder of their own, beside the manifest, so that
+  ``pandas.read_parquet("DIR/rows")`` reads them all.
 
-Part files are written to a temporary name and renamed, so a stopped sweep leaves only whole
-parts; the points in them are the ones done.
+Part files are written to a hidden temporary name and renamed, so a stopped sweep leaves only
+whole parts; the points in them are the ones done. Folders written before the ``rows``
+folder existed (parts beside the manifest) are still read.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from guarantor.sweep.models import Row
 SCHEMA = "guarantor-sweep/1"
 MANIFEST = "manifest.json"
 SCENARIO = "scenario.json"
+ROWS = "rows"
 PART = re.compile(r"^part-(\d{5,})\.parquet$")
 #: The manifest keys that must match for a restart to continue a sweep.
 IDENTITY = ("schema", "scenario", "scenario_sha256", "model", "design", "columns")
@@ -49,10 +53,12 @@ def arrow_schema(columns: dict[str, str]) -> pa.Schema:
 
 
 def part_files(out: Path) -> list[Path]:
-    """The folder's part files, in order."""
-    if not out.is_dir():
-        return []
-    return sorted(p for p in out.iterdir() if PART.match(p.name))
+    """The sweep's part files, in order (in ``rows/``, or beside the manifest in old folders)."""
+    found: list[Path] = []
+    for folder in (out, out / ROWS):
+        if folder.is_dir():
+            found += [p for p in folder.iterdir() if PART.match(p.name)]
+    return sorted(found, key=lambda p: p.name)
 
 
 def done_points(out: Path) -> set[int]:
@@ -158,8 +164,10 @@ class PartWriter:
         names = self.schema.names
         cols = {n: [r.get(n) for r in self.rows] for n in names}
         table = pa.table(cols, schema=self.schema)
-        path = self.out / f"part-{self.next_part:05d}.parquet"
-        tmp = path.with_name(path.name + ".tmp")
+        folder = self.out / ROWS
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"part-{self.next_part:05d}.parquet"
+        tmp = path.with_name("." + path.name + ".tmp")
         pq.write_table(table, tmp)
         tmp.replace(path)
         self.next_part += 1
