@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from guarantor.assessment import Assessment, AssessOptions, assess
 from guarantor.assessment.air import additions_from_laydown
 from guarantor.cli.app import app
+from guarantor.errors import InputError
 from guarantor.model import WhatIf
 from guarantor.scenarios import load_scenario
 
@@ -181,3 +182,17 @@ def test_cli_schema_and_json_document() -> None:
     assert set(doc["headline"]["intervals"]) == set(doc["headline"]["figures"])
     bad = runner.invoke(app, ["assess", "--json", "--without", "XXX"])
     assert bad.exit_code == 2 and "XXX" in bad.output
+
+
+def test_results_as_frames(base: Assessment) -> None:
+    frame = base.document.to_frame()
+    assert list(frame["figure"]) == list(base.document.headline.figures.model_dump())
+    assert (frame["low"] <= frame["value"] + 1e-9).all()
+    plan = base.document.force_generation.sourcing
+    assert len(plan.to_frame("requirements")) == len(plan.requirements)
+    stations = base.document.force_generation.laydown.to_frame("stations")
+    assert (
+        stations["personnel"].sum() >= base.document.force_generation.laydown.personnel_in_ukraine()
+    )
+    with pytest.raises(InputError):
+        plan.to_frame("nope")

@@ -10,7 +10,7 @@ the meaning is unchanged (``headline.figures.*``, ``air.defence``, ``credibility
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,9 @@ from guarantor.assessment.intervals import Difference, Interval
 from guarantor.assessment.laydown import Laydown
 from guarantor.data import DatasetSource
 from guarantor.sourcing import LandSustainment, SourcingResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA = "guarantor-assessment/2"
 
@@ -173,6 +176,30 @@ class AssessmentDocument(BaseModel):
     credibility: CredibilitySection
     assumptions: list[AssumptionRow]
     datasets: list[DatasetSource]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline figures as a tidy table: figure, value, 90% low and high bounds, and
+        for a what-if the base, the change and whether it is real."""
+        import pandas as pd
+
+        h = self.headline
+        base = h.base.figures.model_dump() if h.base is not None else {}
+        rows = []
+        for key, value in h.figures.model_dump().items():
+            iv = h.intervals.get(key)
+            d = h.change.get(key) if h.change is not None else None
+            rows.append(
+                {
+                    "figure": key,
+                    "value": value,
+                    "low": None if iv is None else iv.low,
+                    "high": None if iv is None else iv.high,
+                    "base": base.get(key),
+                    "change": None if d is None else d.change,
+                    "real": None if d is None else d.real,
+                }
+            )
+        return pd.DataFrame(rows)
 
     def to_data(self) -> dict[str, Any]:
         """Plain JSON values (non-finite floats as null)."""

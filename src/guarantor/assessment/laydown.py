@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +25,9 @@ from guarantor.model import CapabilityType, Condition, Domain, Provenance, Scena
 from guarantor.model.zones import UKRAINE_ZONES
 from guarantor.sourcing import SourcingResult
 from guarantor.sourcing.options import Lifts
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class ZoneStation(BaseModel):
@@ -106,6 +110,13 @@ class Laydown(BaseModel):
     def nations_in_ukraine(self) -> list[str]:
         """Contributors with personnel inside Ukraine, sorted."""
         return sorted({n for s in self.stations_in_ukraine for n in s.nations})
+
+    def to_frame(self, table: str = "units") -> pd.DataFrame:
+        """``units`` (default) or ``stations`` as a pandas DataFrame."""
+        import pandas as pd
+
+        rows = self.units if table == "units" else self.stations
+        return pd.DataFrame([r.model_dump(mode="json") for r in rows])
 
     def air_units(self) -> dict[tuple[str, str], float]:
         """Coalition air-defence units by (layer, zone)."""

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from guarantor.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class BlockReason(BaseModel):
@@ -129,6 +136,22 @@ class SourcingResult(BaseModel):
     def to_json(self) -> dict[str, object]:
         """Plain JSON-ready data."""
         return self.model_dump(mode="json")
+
+    def to_frame(self, table: str = "assignments") -> pd.DataFrame:
+        """One of the tidy tables as a pandas DataFrame: ``assignments`` (default),
+        ``requirements`` or ``nations``."""
+        import pandas as pd
+
+        rows = {
+            "assignments": self.assignments,
+            "requirements": self.requirements,
+            "nations": self.nations,
+        }
+        if table not in rows:
+            raise InputError(
+                [Problem(where="table", reason=f"one of {', '.join(rows)}, not {table!r}")]
+            )
+        return pd.DataFrame([r.model_dump(mode="json") for r in rows[table]])
 
     def timings(self) -> dict[str, float]:
         """Wall-clock times by part (they differ between runs)."""
