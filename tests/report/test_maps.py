@@ -1,4 +1,5 @@
-"""Maps: Ukraine drawn within its internationally recognised borders, markers where they belong."""
+"""Maps: Ukraine drawn within its internationally recognised borders (the hand-traced outline
+and the Natural Earth border the maps draw), markers where they belong."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 import pytest
 
-from guarantor.report.geo import capitals, ukraine_outline, zone_shapes
+from guarantor.report.geo import capitals, countries, ukraine_outline, zone_shapes
 from guarantor.report.maps import SiteMark, ZoneCover, contributors_map, theatre_map
 
 
@@ -38,6 +39,8 @@ def inside(lat: float, lon: float) -> bool:
 )
 def test_ukrainian_cities_lie_inside(city: str, lat: float, lon: float) -> None:
     assert inside(lat, lon), city
+    assert countries()["UKR"].contains(lat, lon), city
+    assert not countries()["RUS"].contains(lat, lon), city
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,7 @@ def test_ukrainian_cities_lie_inside(city: str, lat: float, lon: float) -> None:
 )
 def test_neighbours_lie_outside(city: str, lat: float, lon: float) -> None:
     assert not inside(lat, lon), city
+    assert not countries()["UKR"].contains(lat, lon), city
 
 
 def test_theatre_map_draws_sites_and_zones() -> None:

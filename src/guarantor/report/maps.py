@@ -1,44 +1,65 @@
-"""Self-contained SVG maps: no tiles, no network. Equirectangular projection, scaled for
-latitude, over Ukraine's outline (internationally recognised borders, Crimea included)."""
+"""Self-contained SVG maps: no tiles, no network, every text escaped.
+
+The theatre map is an operational map: Natural Earth borders of Ukraine (internationally
+recognised, Crimea included) and its neighbours, Ukraine's oblasts, the line of contact and
+the occupied areas (schematic, dated, with what they approximate), the ground axes, the
+air-defence zones, the stations where the plan places units, bases in neighbouring states,
+the entry points of the force flow, a graticule and a scale bar, on a Lambert conformal conic
+projection. The contributors map shows Europe's states, the contributors' capitals sized by
+personnel, Ukraine and the occupied areas."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from html import escape
 
-from guarantor.report.geo import capitals, ukraine_outline, zone_shapes
+from guarantor.report.geo import (
+    EntryPoint,
+    axis_shapes,
+    capitals,
+    contact_line,
+    countries_note,
+    entry_points,
+    great_circle_km,
+    oblasts,
+    oblasts_note,
+    zone_shapes,
+)
+from guarantor.report.map_layers import (
+    AXIS,
+    BASE,
+    ENTRY,
+    LINE,
+    OCCUPIED,
+    SEA,
+    STATION,
+    UKRAINE,
+    UKRAINE_BORDER,
+    Labels,
+    LegendItem,
+    arrow,
+    attr,
+    contact_line_layer,
+    graticule,
+    legend_and_notes,
+    oblast_labels,
+    oblast_layer,
+    occupied_layer,
+    scale_bar,
+    states_layer,
+    svg_document,
+    ukraine_border,
+    ukraine_fill,
+)
+from guarantor.report.map_projection import LambertConformal, MapFrame
 
-KM_PER_DEG_LAT = 111.2
+CONTRIBUTOR = "#d4e6c3"
 
-
-@dataclass(frozen=True)
-class Frame:
-    """A lat/lon box drawn into a width x height SVG."""
-
-    lat_min: float
-    lat_max: float
-    lon_min: float
-    lon_max: float
-    width: int = 900
-
-    @property
-    def kx(self) -> float:
-        return math.cos(math.radians((self.lat_min + self.lat_max) / 2))
-
-    @property
-    def height(self) -> int:
-        span_x = (self.lon_max - self.lon_min) * self.kx
-        return round(self.width * (self.lat_max - self.lat_min) / span_x)
-
-    def xy(self, lat: float, lon: float) -> tuple[float, float]:
-        x = (lon - self.lon_min) / (self.lon_max - self.lon_min) * self.width
-        y = (self.lat_max - lat) / (self.lat_max - self.lat_min) * self.height
-        return round(x, 1), round(y, 1)
-
-    def km(self, km: float) -> float:
-        """Pixels for a north-south distance."""
-        return km / KM_PER_DEG_LAT / (self.lat_max - self.lat_min) * self.height
+#: The theatre: Ukraine and the neighbouring states' border areas.
+THEATRE = MapFrame(LambertConformal(45.0, 51.0, 48.5, 31.0), 43.7, 52.9, 21.2, 40.9, width=1000)
+#: Europe, for the contributors' capitals.
+EUROPE = MapFrame(LambertConformal(40.0, 62.0, 52.0, 14.0), 34.5, 64.0, -10.0, 42.0, width=1000)
 
 
 @dataclass(frozen=True)
@@ -70,15 +91,6 @@ class SiteMark:
         return f"{self.name} ({'; '.join(parts)})"
 
 
-def _marker(s: SiteMark, x: float, y: float) -> str:
-    if s.kind == "base":
-        return f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="#c62828"/>'
-    if s.kind == "zone":
-        return f'<circle cx="{x}" cy="{y}" r="6" fill="#fff" stroke="#6a1b9a" stroke-width="2.5"/>'
-    fill = "#9e9e9e" if s.from_plan and not s.personnel else "#6a1b9a"
-    return f'<circle cx="{x}" cy="{y}" r="7" fill="{fill}"/>'
-
-
 @dataclass(frozen=True)
 class ZoneCover:
     """What defends one air-defence zone: layer -> (Ukrainian units, coalition units)."""
@@ -87,98 +99,408 @@ class ZoneCover:
     layers: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
-def _outline_path(frame: Frame) -> str:
-    pts = [frame.xy(lat, lon) for lat, lon in ukraine_outline()]
-    return "M" + " L".join(f"{x},{y}" for x, y in pts) + " Z"
+@dataclass(frozen=True)
+class AxisMark:
+    """A ground axis of the scenario's front (by name) and what to say beside it."""
+
+    name: str
+    detail: str = ""
 
 
-def _svg(frame: Frame, body: list[str], title: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
-        f'role="img" aria-label="{escape(title)}" class="map">'
-        f"<title>{escape(title)}</title>"
-        f'<rect width="100%" height="100%" fill="#eef3f7"/>' + "".join(body) + "</svg>"
-    )
+def _marker(s: SiteMark, x: float, y: float) -> str:
+    if s.kind == "base":
+        return f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="{BASE}"/>'
+    if s.kind == "zone":
+        return (
+            f'<circle cx="{x}" cy="{y}" r="6" fill="#fff" stroke="{STATION}" stroke-width="2.5"/>'
+        )
+    fill = "#9e9e9e" if s.from_plan and not s.personnel else STATION
+    return f'<circle cx="{x}" cy="{y}" r="7" fill="{fill}" stroke="#fff" stroke-width="1.2"/>'
 
 
-_LEGEND = (
-    '<g font-size="12"><circle cx="20" cy="20" r="6" fill="#6a1b9a"/>'
-    '<text x="32" y="24">hub / HQ in Ukraine</text>'
-    '<rect x="14" y="36" width="12" height="12" fill="#c62828"/>'
-    '<text x="32" y="46">base in a neighbouring NATO state</text>'
-    '<circle cx="20" cy="64" r="6" fill="none" stroke="#2e7d32" stroke-dasharray="3 2"/>'
-    '<text x="32" y="68">air-defence zone (green: coalition adds layers)</text>'
-    '<circle cx="20" cy="84" r="5" fill="#fff" stroke="#6a1b9a" stroke-width="2.5"/>'
-    '<text x="32" y="88">zone station (the scenario names no site in the zone)</text></g>'
-)
+_NEIGHBOURS = {
+    "Poland": (52.45, 21.9),
+    "Belarus": (52.6, 27.6),
+    "Russia": (51.9, 38.6),
+    "Moldova": (47.55, 28.55),
+    "Romania": (45.75, 24.4),
+    "Hungary": (47.35, 21.35),
+    "Slovakia": (48.95, 21.45),
+    "Bulgaria": (43.85, 25.2),
+    "Black Sea": (43.95, 33.6),
+    "Sea of Azov": (46.25, 36.75),
+}
 
 
-def theatre_map(sites: list[SiteMark], cover: list[ZoneCover]) -> str:
-    """Ukraine with its air-defence zones, the force's hubs and bases in neighbouring states."""
-    frame = Frame(lat_min=43.6, lat_max=53.2, lon_min=20.5, lon_max=41.5)
-    body = [
-        f'<path d="{_outline_path(frame)}" fill="#ffe9a8" stroke="#2b4a7a" stroke-width="2"/>',
-    ]
+def _neighbour_names(frame: MapFrame, labels: Labels) -> str:
+    out: list[str] = []
+    for name, (lat, lon) in _NEIGHBOURS.items():
+        x, y = frame.xy(lat, lon)
+        sea = "Sea" in name
+        style = (
+            'fill="#5b7a99" font-style="italic"'
+            if sea
+            else 'fill="#8c8c8c" letter-spacing="2" font-weight="bold"'
+        )
+        out.append(
+            labels.place(x, y, name if sea else name.upper(), size=11, anchor="middle", style=style)
+        )
+    return "".join(out)
+
+
+def _zones(frame: MapFrame, cover: Sequence[ZoneCover], labels: Labels) -> list[str]:
+    body: list[str] = []
     shapes = zone_shapes()
     for zc in cover:
         shape = shapes.get(zc.zone)
         if shape is None:
             continue
         x, y = frame.xy(shape.lat, shape.lon)
-        r = frame.km(shape.radius_km)
+        r = shape.radius_km * frame.px_per_km(shape.lat)
         coalition = sum(c for _, c in zc.layers.values())
         colour = "#2e7d32" if coalition > 0 else "#1565c0"
-        lines = [shape.label] + [
+        lines = [f"Air-defence zone {shape.label}"] + [
             f"{layer}: {ua:g} UA" + (f" + {co:g} coalition" if co else "")
             for layer, (ua, co) in sorted(zc.layers.items())
         ]
         body.append(
-            f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}" fill-opacity="0.08" '
-            f'stroke="{colour}" stroke-dasharray="6 4"><title>{escape(chr(10).join(lines))}</title></circle>'
+            f'<circle class="ad-zone" cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}" '
+            f'fill-opacity="0.05" stroke="{colour}" stroke-width="1.2" stroke-dasharray="6 4">'
+            f"<title>{attr(chr(10).join(lines))}</title></circle>"
         )
         body.append(
-            f'<text x="{x}" y="{y - r + 14:.1f}" text-anchor="middle" font-size="13" '
-            f'fill="{colour}">{escape(shape.label)}</text>'
+            labels.place(
+                x,
+                y - r + 13,
+                f"AD zone: {shape.label}",
+                size=11,
+                anchor="middle",
+                style=f'fill="{colour}"',
+                force=True,
+            )
         )
+    return body
+
+
+AxisLabel = tuple[float, float, list[tuple[str, float, str]]]
+
+
+def _axes(
+    frame: MapFrame, axes: Sequence[AxisMark]
+) -> tuple[list[str], list[AxisLabel], list[str]]:
+    """Arrows of the axes with a packaged position, their labels (placed later, at the
+    arrows' tails), and the names of the axes without a position."""
+    shapes = axis_shapes()
+    body: list[str] = []
+    labels_after: list[AxisLabel] = []
+    missing: list[str] = []
+    for ax in axes:
+        shape = shapes.get(ax.name)
+        if shape is None:
+            missing.append(ax.name)
+            continue
+        x1, y1 = frame.xy(*shape.start)
+        x2, y2 = frame.xy(*shape.end)
+        tip = f"Ground axis {ax.name} (schematic position)" + (
+            f": {ax.detail}" if ax.detail else ""
+        )
+        body.append(
+            f'<g class="axis" data-axis="{attr(ax.name)}"><title>{attr(tip)}</title>'
+            f"{arrow(x1, y1, x2, y2, AXIS, 3.2)}</g>"
+        )
+        block = [(shape.label, 12.0, f'fill="{AXIS}" font-weight="bold"')]
+        if ax.detail:
+            block.append((ax.detail, 10.0, f'fill="{AXIS}"'))
+        labels_after.append((x1, y1, block))
+    return body, labels_after, missing
+
+
+def _short(name: str) -> str:
+    return name.split(" (")[0]
+
+
+def _entry_groups(points: Sequence[EntryPoint], km: float = 12.0) -> list[list[EntryPoint]]:
+    """Entry points within ``km`` of each other, together (a rail and a road crossing at one
+    town are one place on this map)."""
+    groups: list[list[EntryPoint]] = []
+    for p in points:
+        for g in groups:
+            if great_circle_km((g[0].lat, g[0].lon), (p.lat, p.lon)) <= km:
+                g.append(p)
+                break
+        else:
+            groups.append([p])
+    return groups
+
+
+def _entry_symbol(kind: str, into: bool, x: float, y: float, closed: bool) -> str:
+    if kind == "crossing":
+        s = (
+            f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} '
+            f'{x - 6:.1f},{y:.1f}" fill="{ENTRY}" stroke="#fff" stroke-width="1"/>'
+        )
+    else:
+        fill = ENTRY if into else "#fff"
+        s = (
+            f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y + 5:.1f} {x - 6:.1f},'
+            f'{y + 5:.1f}" fill="{fill}" stroke="{ENTRY}" stroke-width="1.6"/>'
+        )
+    if closed:
+        s += (
+            f'<path d="M{x - 7:.1f},{y - 7:.1f}L{x + 7:.1f},{y + 7:.1f}M{x + 7:.1f},{y - 7:.1f}'
+            f'L{x - 7:.1f},{y + 7:.1f}" stroke="#b71c1c" stroke-width="2.2"/>'
+        )
+    return s
+
+
+def _entries(
+    frame: MapFrame,
+    points: Sequence[EntryPoint],
+    closed: Collection[str],
+    sites: Sequence[SiteMark],
+    labels: Labels,
+) -> tuple[list[str], list[str], list[tuple[float, float, str]]]:
+    """Markers of the entry points on the map, names of those beyond it, and their labels
+    (placed later, after the labels that matter more)."""
+    shown = [p for p in points if frame.shows(p.lat, p.lon, margin=4)]
+    beyond = sorted({_short(p.name) for p in points if p not in shown})
+    body: list[str] = []
+    pending: list[tuple[float, float, str]] = []
+    for group in _entry_groups(shown):
+        lat = sum(p.lat for p in group) / len(group)
+        lon = sum(p.lon for p in group) / len(group)
+        x, y = frame.xy(lat, lon)
+        first = group[0]
+        is_closed = all(p.id in closed for p in group)
+        tip_parts = []
+        for p in group:
+            what = (
+                f"{p.mode} crossing into Ukraine"
+                if p.kind == "crossing"
+                else (f"{p.kind} in Ukraine" if p.into_ukraine else f"{p.kind} of debarkation")
+            )
+            tip_parts.append(f"{p.name}: {what}" + (" (closed)" if p.id in closed else ""))
+        ids = " ".join(p.id for p in group)
+        body.append(
+            f'<g class="entry-point" data-nodes="{attr(ids)}"><title>'
+            f"{attr('; '.join(tip_parts))}</title>"
+            f"{_entry_symbol(first.kind, first.into_ukraine, x, y, is_closed)}</g>"
+        )
+        labels.reserve(x - 6, y - 6, 12, 12)
+        near_site = any(great_circle_km((s.lat, s.lon), (lat, lon)) < 25 for s in sites)
+        if not near_site:
+            modes = sorted({p.mode for p in group if p.kind == "crossing"})
+            name = _short(first.name) + (f" ({', '.join(modes)})" if modes else "")
+            pending.append((x, y, name))
+    return body, beyond, pending
+
+
+def _legend() -> list[LegendItem]:
+    return [
+        LegendItem(
+            f'<rect x="-6" y="-6" width="12" height="12" fill="{UKRAINE}" '
+            f'stroke="{UKRAINE_BORDER}" stroke-width="2"/>',
+            "Ukraine, internationally recognised borders",
+        ),
+        LegendItem(
+            '<rect x="-6" y="-6" width="12" height="12" fill="#fff" stroke="#b59f5b"/>',
+            "oblast (and Crimea, Kyiv, Sevastopol)",
+        ),
+        LegendItem(
+            f'<rect x="-6" y="-6" width="12" height="12" fill="{OCCUPIED}" fill-opacity="0.3"/>',
+            "occupied areas (schematic)",
+        ),
+        LegendItem(
+            f'<line x1="-7" y1="0" x2="7" y2="0" stroke="{LINE}" stroke-width="2.6"/>',
+            "line of contact (schematic)",
+        ),
+        LegendItem(arrow(-7, 0, 7, 0, AXIS, 2.4), "ground axis (schematic)"),
+        LegendItem(
+            '<circle r="6" fill="none" stroke="#2e7d32" stroke-dasharray="3 2"/>',
+            "air-defence zone (green: coalition adds)",
+        ),
+        LegendItem(f'<circle r="6" fill="{STATION}"/>', "hub / HQ / station (label: personnel)"),
+        LegendItem('<circle r="6" fill="#9e9e9e"/>', "site where the plan places no units"),
+        LegendItem(
+            f'<circle r="5" fill="#fff" stroke="{STATION}" stroke-width="2.5"/>',
+            "zone station (no scenario site in the zone)",
+        ),
+        LegendItem(
+            f'<rect x="-6" y="-6" width="12" height="12" fill="{BASE}"/>',
+            "base in a neighbouring NATO state",
+        ),
+        LegendItem(_entry_symbol("crossing", True, 0, 0, False), "border crossing into Ukraine"),
+        LegendItem(_entry_symbol("port", True, 0, 0, False), "port of entry in Ukraine"),
+        LegendItem(
+            _entry_symbol("port", False, 0, 0, False), "port / airfield of debarkation (NATO)"
+        ),
+    ]
+
+
+def _source_notes(frame: MapFrame) -> list[str]:
+    a0, a1, line = countries_note(), oblasts_note(), contact_line()
+    return [
+        f"{line.label}; {line.drawn_by}. Not for measurement or targeting.",
+        f"Borders: {a0.source} ({a0.licence}); {a1.source} ({a1.licence}). {a0.changes}.",
+        f"Projection: {frame.projection.describe()}. Graticule every 2°. Axis arrows, zones "
+        "and stations are schematic positions, not plans.",
+    ]
+
+
+def theatre_map(
+    sites: list[SiteMark],
+    cover: list[ZoneCover],
+    *,
+    axes: Sequence[AxisMark] | None = None,
+    as_of: str | None = None,
+    entries: Sequence[EntryPoint] | None = None,
+    closed: Collection[str] = (),
+) -> str:
+    """The operational map of the theatre: borders, oblasts, the line of contact and occupied
+    areas, the ground axes (``axes``: default every axis with a packaged position), the
+    air-defence zones with what defends them, the stations and bases, the entry points
+    (``entries``: default those of ``deployment/nodes.toml``; ``closed`` node ids crossed
+    out), a scale bar, and notes naming every source and its date."""
+    frame = THEATRE
+    axes = [AxisMark(k) for k in axis_shapes()] if axes is None else list(axes)
+    entries = entry_points() if entries is None else entries
+    labels = Labels(frame.width, frame.height)
+    body = [
+        f'<rect class="sea" width="{frame.width}" height="{frame.height}" fill="{SEA}"/>',
+        graticule(frame),
+        states_layer(frame),
+        ukraine_fill(frame),
+        occupied_layer(frame),
+        oblast_layer(frame),
+        ukraine_border(frame),
+    ]
+    line = contact_line()
+    heading = (
+        f"{'Schematic line of contact' if line.schematic else 'Line of contact'} "
+        f"as of about {line.as_of}"
+    )
+    body.append(
+        labels.place(
+            frame.width - 8,
+            18,
+            heading,
+            size=12,
+            anchor="end",
+            style=f'class="contact-line-label" fill="{LINE}" font-weight="bold"',
+            force=True,
+        )
+    )
+    sb_x, sb_y = frame.width - 250, frame.height - 26
+    labels.reserve(sb_x - 10, sb_y - 20, 250, 46)
+    body += _zones(frame, cover, labels)
+    body.append(contact_line_layer(frame))
+    axis_body, axis_labels, missing = _axes(frame, axes)
+    body += axis_body
+    entry_body, beyond, pending = _entries(frame, entries, closed, sites, labels)
+    body += entry_body
     for s in sites:
         x, y = frame.xy(s.lat, s.lon)
-        body.append(f"<g><title>{escape(s.tip)}</title>{_marker(s, x, y)}</g>")
+        body.append(f'<g class="station"><title>{attr(s.tip)}</title>{_marker(s, x, y)}</g>')
+        labels.reserve(x - 7, y - 7, 14, 14)
+    for s in sites:
+        x, y = frame.xy(s.lat, s.lon)
         text = f"{s.name}: {s.personnel:,}" if s.from_plan else s.name
+        style = 'class="station-label" fill="#1a1a1a" font-weight="bold"'
         body.append(
-            f'<text x="{x + 9}" y="{y + 4}" font-size="12" fill="#222">{escape(text)}</text>'
+            labels.place_near(
+                x, y, [(text, 12.0, style)], gap=10, sides=("right", "below", "above", "left")
+            )
         )
-    body.append(_LEGEND)
-    return _svg(frame, body, "Theatre: Ukraine, air-defence zones, hubs and bases")
+    for x, y, block in axis_labels:
+        body.append(labels.place_near(x, y, block))
+    for x, y, name in pending:
+        body.append(labels.place(x + 8, y + 12, name, size=10, style=f'fill="{ENTRY}"'))
+    body.append(_neighbour_names(frame, labels))
+    body.append(oblast_labels(frame, labels, skip=("UA-30", "UA-40")))
+    body.append(scale_bar(frame, sb_x, sb_y, 200, frame.centre_lat))
+    notes = _source_notes(frame)
+    if as_of:
+        notes.insert(0, f"Scenario picture as of {as_of}; the line of contact is of {line.as_of}.")
+    if missing:
+        notes.append(f"Axes with no position on this map: {', '.join(missing)}.")
+    if beyond:
+        notes.append(f"Entry points beyond the map: {', '.join(beyond)}.")
+    band, band_h = legend_and_notes(0, frame.height, frame.width, _legend(), notes)
+    title = (
+        "Operational map: Ukraine's oblasts, the line of contact and occupied areas (schematic), "
+        "ground axes, air-defence zones, stations, bases and entry points"
+    )
+    desc = (
+        "Ukraine within its internationally recognised borders, Crimea included, with its "
+        f"{len(oblast_codes())} first-level divisions. " + " ".join(notes)
+    )
+    return svg_document(frame.width, frame.height, title, desc, body, band, band_h)
+
+
+def oblast_codes() -> list[str]:
+    """ISO 3166-2 codes of the divisions the maps draw."""
+    return sorted(oblasts())
 
 
 def contributors_map(personnel: dict[str, int], names: dict[str, str]) -> str:
-    """Contributing states' capitals in Europe, sized by personnel pledged, and Ukraine."""
-    frame = Frame(lat_min=34.0, lat_max=66.0, lon_min=-12.0, lon_max=44.0)
-    body = [
-        f'<path d="{_outline_path(frame)}" fill="#ffe9a8" stroke="#2b4a7a" stroke-width="1.5"/>'
-    ]
+    """Europe's states, contributing states shaded and their capitals sized by personnel,
+    Ukraine with the occupied areas, a scale bar and the sources."""
+    frame = EUROPE
     caps = capitals()
+    shaded = {code: CONTRIBUTOR for code, n in personnel.items() if n > 0}
+    labels = Labels(frame.width, frame.height)
+    body = [
+        f'<rect class="sea" width="{frame.width}" height="{frame.height}" fill="{SEA}"/>',
+        graticule(frame, step=10),
+        states_layer(frame, shaded),
+        ukraine_fill(frame),
+        occupied_layer(frame),
+        ukraine_border(frame, width=1.4),
+        contact_line_layer(frame, width=1.2),
+    ]
+    sb_x, sb_y = 20, frame.height - 26
+    labels.reserve(sb_x - 10, sb_y - 20, 260, 46)
     off_map: list[str] = []
     biggest = max(personnel.values(), default=1) or 1
+    marks: list[str] = []
     for code in sorted(personnel, key=lambda c: -personnel[c]):
         place = caps.get(code)
-        if place is None or not (
-            frame.lat_min <= place.lat <= frame.lat_max
-            and frame.lon_min <= place.lon <= frame.lon_max
-        ):
+        if place is None or not frame.shows(place.lat, place.lon, margin=6):
             off_map.append(f"{names.get(code, code)} ({personnel[code]:,})")
             continue
         x, y = frame.xy(place.lat, place.lon)
         r = 3 + 14 * math.sqrt(personnel[code] / biggest)
         tip = f"{names.get(code, code)}: {personnel[code]:,} personnel pledged"
-        body.append(
-            f'<g><title>{escape(tip)}</title><circle cx="{x}" cy="{y}" r="{r:.1f}" '
-            f'fill="#1565c0" fill-opacity="0.55" stroke="#0d47a1"/></g>'
+        marks.append(
+            f'<g class="capital"><title>{attr(tip)}</title><circle cx="{x}" cy="{y}" '
+            f'r="{r:.1f}" fill="#1565c0" fill-opacity="0.55" stroke="#0d47a1"/></g>'
         )
-        body.append(f'<text x="{x + r + 2:.1f}" y="{y + 4}" font-size="11">{escape(code)}</text>')
+        marks.append(labels.place(x + r + 2, y + 4, code, size=11, force=True))
+    body += marks
+    body.append(scale_bar(frame, sb_x, sb_y, 240, 50.0))
+    line = contact_line()
+    notes = [
+        f"Projection: {frame.projection.describe()}.",
+        f"{line.label}.",
+        f"Borders: {countries_note().source} ({countries_note().licence}); Crimea drawn in "
+        "Ukraine.",
+    ]
     if off_map:
-        body.append(
-            f'<text x="10" y="{frame.height - 12}" font-size="12">Beyond the map: '
-            f"{escape(', '.join(off_map))}</text>"
-        )
-    return _svg(frame, body, "Contributing states, sized by personnel pledged")
+        notes.insert(0, f"Beyond the map: {', '.join(off_map)}")
+    legend = [
+        LegendItem(
+            f'<rect x="-6" y="-6" width="12" height="12" fill="{CONTRIBUTOR}" stroke="#9e9e9e"/>',
+            "contributing state",
+        ),
+        LegendItem(
+            '<circle r="6" fill="#1565c0" fill-opacity="0.55" stroke="#0d47a1"/>',
+            "capital, sized by personnel",
+        ),
+        LegendItem(
+            f'<rect x="-6" y="-6" width="12" height="12" fill="{OCCUPIED}" fill-opacity="0.3"/>',
+            "occupied areas of Ukraine (schematic)",
+        ),
+    ]
+    band, band_h = legend_and_notes(0, frame.height, frame.width, legend, notes)
+    title = "Contributing states, sized by personnel pledged"
+    return svg_document(frame.width, frame.height, title, " ".join(notes), body, band, band_h)
