@@ -6,7 +6,13 @@ from guarantor.assessment.document import AssessmentDocument, ForceGeneration
 from guarantor.assessment.laydown import Laydown
 from guarantor.data import load_nations
 from guarantor.report.blocks import Block, Chart, Note, Section, Svg, Table, fmt, layout
-from guarantor.report.maps import SiteMark, ZoneCover, contributors_map, theatre_map
+from guarantor.report.maps import (
+    AxisMark,
+    SiteMark,
+    ZoneCover,
+    contributors_map,
+    theatre_map,
+)
 from guarantor.sourcing.result import RequirementResult
 
 
@@ -52,9 +58,21 @@ def map_section(doc: AssessmentDocument) -> Section:
         "Map",
         [
             Svg(
-                theatre_map(site_marks(doc.force_generation.laydown), zone_cover(doc)),
-                "Ukraine within its internationally recognised borders (schematic outline), the "
-                "air-defence zones with what defends them (hover for layers), and the stations "
+                theatre_map(
+                    site_marks(doc.force_generation.laydown),
+                    zone_cover(doc),
+                    axes=[
+                        AxisMark(
+                            str(a["name"]),
+                            f"P(break) {float(a['p_breakthrough']):.0%} in {doc.ground.days} days",
+                        )
+                        for a in doc.ground.axes
+                    ],
+                    as_of=doc.scenario.as_of,
+                    closed=[str(c) for c in doc.whatif.applied.get("closed", [])],
+                ),
+                "Ukraine within its internationally recognised borders, the line of contact and the "
+                "ground axes with their chance of breaking, the air-defence zones with what defends them (hover for layers), and the stations "
                 "where the plan places the force, labelled with the personnel it places there "
                 "(hover for nations and the site's published figure; grey: no units placed).",
             ),
