@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -142,7 +143,7 @@ class SourcingResult(BaseModel):
         ``requirements`` or ``nations``."""
         import pandas as pd
 
-        rows = {
+        rows: dict[str, Sequence[BaseModel]] = {
             "assignments": self.assignments,
             "requirements": self.requirements,
             "nations": self.nations,
