@@ -160,17 +160,3 @@ def test_other_bundled_scenarios_assess(name: str) -> None:
         pytest.skip(f"{name} not bundled")
     d = assess(sc, seed=1, options=SMALL).data
     assert d["meta"]["scenario"] == name and d["headline"]["gaps"]
-
-
-def test_pdf_of_the_report(small_assessment: Assessment, tmp_path: Path) -> None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        pytest.skip(f"WeasyPrint unavailable: {exc}")
-    from guarantor.report.build import render_report
-    from guarantor.report.html import write_pdf
-
-    out = tmp_path / "report.pdf"
-    write_pdf(render_report(small_assessment.data), out)
-    data = out.read_bytes()
-    assert data.startswith(b"%PDF") and len(data) > 20_000

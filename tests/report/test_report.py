@@ -173,15 +173,6 @@ def test_summary_section_takes_a_dict(whatif: Assessment) -> None:
     assert s.id == "summary" and any("What-if applied" in getattr(b, "text", "") for b in s.blocks)
 
 
-def test_pdf(whatif_html: str, tmp_path: Path) -> None:
-    pytest.importorskip("weasyprint")
-    from guarantor.report.html import write_pdf
-
-    out = tmp_path / "report.pdf"
-    write_pdf(whatif_html, out)
-    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 10_000
-
-
 @pytest.mark.parametrize(
     ("key", "value", "low", "high", "text"),
     [

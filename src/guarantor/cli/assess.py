@@ -106,7 +106,12 @@ def assess_cmd(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed: same inputs and seed, same assessment."),
     pdf: bool = typer.Option(
-        False, "--pdf", help="Also write report.pdf (needs the pdf extra: guarantor[pdf])."
+        False,
+        "--pdf",
+        help="Also write report.pdf, printed by chromium (needs the pdf extra: guarantor[pdf]).",
+    ),
+    xlsx: bool = typer.Option(
+        False, "--xlsx", help="Also write assessment.xlsx: one sheet per section, tidy tables."
     ),
     raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
     campaign_trials: int = typer.Option(2_000, "--campaign-trials", help="Campaign trials."),
@@ -167,6 +172,10 @@ def assess_cmd(
     _write_text(folder / "report.html", html)
     if pdf:
         write_pdf(html, folder / "report.pdf")
+    if xlsx:
+        from guarantor.report.workbook import write_workbook
+
+        write_workbook(result.document, folder / "assessment.xlsx")
     if not quiet:
         _summary(result.document)
         console.print(escape(f"Report: {(folder / 'report.html').resolve()}"))
