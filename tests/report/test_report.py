@@ -4,7 +4,6 @@ the what-if against its base, and nothing from the scenario's text left unescape
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
