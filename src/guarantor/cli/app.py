@@ -1,49 +1,143 @@
-"""The root ``guarantor`` command: registers every command group."""
+"""The root ``guarantor`` command: every command group, each imported only when it is used.
+
+Importing every command module at start pulled in SciPy, SQLAlchemy, pandas and more for
+commands that never use them (``guarantor --version`` took two seconds). The root group
+knows each command by name and ``module:attribute``, imports it on first use, and lists them
+all in ``--help`` with help read from the modules' source, without importing them.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib
+import importlib.util
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
 import typer
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand
 
 from guarantor import __version__
-from guarantor.cli import assess as assess_cli
-from guarantor.cli import (
-    data,
-    deterrence,
-    ground,
-    pledges,
-    raid,
-    scenario,
-    serve,
-    sourcing,
-    store,
-    sweep,
-    users,
-)
 from guarantor.cli.common import GuardedGroup, console
+
+#: Every command: name -> (module, attribute). A function is a command, a Typer app a group.
+#: In the order ``--help`` lists them (commands, then groups, as Typer lists them).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": ("guarantor.cli.assess", "assess_cmd"),
+    "compare": ("guarantor.cli.assess", "compare_cmd"),
+    "deter": ("guarantor.cli.deterrence", "deter"),
+    "sustain": ("guarantor.cli.sourcing", "sustain"),
+    "source": ("guarantor.cli.sourcing", "source_cmd"),
+    "serve": ("guarantor.cli.serve", "serve"),
+    "campaign": ("guarantor.cli.raid", "campaign"),
+    "sweep-point": ("guarantor.cli.sweep", "point_cmd"),
+    "scenario": ("guarantor.cli.scenario", "app"),
+    "data": ("guarantor.cli.data", "app"),
+    "ground": ("guarantor.cli.ground", "app"),
+    "pledges": ("guarantor.cli.pledges", "app"),
+    "store": ("guarantor.cli.store", "app"),
+    "users": ("guarantor.cli.users", "app"),
+    "raid": ("guarantor.cli.raid", "app"),
+    "sweep": ("guarantor.cli.sweep", "app"),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command (or group) ``name``, importing its module.
+
+    Built exactly as registering it on the root app would (``command`` or ``add_typer``), so
+    that it inherits the root's settings (help rendering among them).
+    """
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer(
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+        suggest_commands=app.suggest_commands,
+    )
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
+@functools.cache
+def command_help(name: str) -> str:
+    """The help ``name`` shows in its group's listing, read from its module's source.
+
+    A function's docstring, or the help text a group's Typer app is made with; the module is
+    imported only when its source does not say.
+    """
+    module, attribute = COMMANDS[name]
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin is not None:
+        for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name == attribute:
+                return ast.get_docstring(node) or ""
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == attribute for t in node.targets)
+                and isinstance(node.value, ast.Call)
+            ):
+                given = [
+                    *node.value.args[:1],
+                    *(k.value for k in node.value.keywords if k.arg == "help"),
+                ]
+                texts = [g.value for g in given if isinstance(g, ast.Constant)]
+                if texts and isinstance(texts[0], str):
+                    return texts[0]
+    return str(load_command(name).help or "")
+
+
+class LazyGroup(GuardedGroup):
+    """The root group: imports a command's module when the command is used."""
+
+    listing = False  # while the help lists the commands: stand-ins with their help suffice
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in COMMANDS:
+            return command
+        if self.listing:
+            return TyperCommand(cmd_name, help=command_help(cmd_name))
+        command = load_command(cmd_name)
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            # "did you mean": among all commands, not only those imported so far
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if self.suggest_commands and matches and "Did you mean" not in exc.message:
+                names = ", ".join(repr(m) for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
+            raise
+
 
 app = typer.Typer(
     help="Plan and stress-test a multinational security guarantee for Ukraine.",
-    cls=GuardedGroup,
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help is plain text: brackets in it are not markup
 )
-app.command("assess")(assess_cli.assess_cmd)
-app.command("compare")(assess_cli.compare_cmd)
-app.add_typer(scenario.app, name="scenario")
-app.add_typer(data.app, name="data")
-app.add_typer(ground.app, name="ground")
-app.command("deter")(deterrence.deter)
-app.add_typer(pledges.app, name="pledges")
-app.add_typer(store.app, name="store")
-app.command("sustain")(sourcing.sustain)
-app.command("source")(sourcing.source_cmd)
-app.add_typer(users.app, name="users")
-app.command("serve")(serve.serve)
-app.add_typer(raid.app, name="raid")
-app.command("campaign")(raid.campaign)
-app.add_typer(sweep.app, name="sweep")
-app.command("sweep-point")(sweep.point_cmd)
 
 
 def _version(value: bool) -> None:

@@ -3,12 +3,19 @@ keep every model's work bounded by its validated inputs."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Strict
+from pydantic import BeforeValidator
 
-#: A whole number given as one (``quantity = true`` is refused, not read as 1).
-Count = Annotated[int, Strict()]
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not true or false")
+    return value
+
+
+#: A whole number (``quantity = true`` is refused, not read as 1; "3" from a CSV cell is 3).
+Count = Annotated[int, BeforeValidator(_not_a_bool)]
 
 #: Caps on counts a scenario may state (far above any real force; they bound the models' work).
 MAX_PERSONNEL = 10_000_000
