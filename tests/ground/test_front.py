@@ -94,16 +94,49 @@ def test_reassurance_force_never_hurts() -> None:
     assert ax.p_breakthrough <= ax.p_breakthrough_ukraine_alone
 
 
-def test_brigades_to_hold_holds() -> None:
+def test_reassurance_force_never_makes_a_run_break_earlier() -> None:
+    inputs = _inputs(6, (Hub("hub", 5000, 1.0, ("GBR",)),))
+    days = []
+    for reassurance in (True, False):
+        e, _ = _engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, reassurance=reassurance)
+        mc = _run(e, 3, 1000, PARAMS)
+        days.append(np.where(np.isnan(mc.blue_broke_day), np.inf, mc.blue_broke_day))
+    with_force, alone = days
+    assert (alone < np.inf).any() and not (with_force < alone).any()
+
+
+def _p_break(inputs: FrontInputs, brigades: float, seed: int, runs: int) -> float:
+    e, _ = _engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, brigades=brigades)
+    return _run(e, seed, runs, PARAMS).p_blue_breaks(90)
+
+
+@pytest.mark.parametrize("seed", [9, 10])
+def test_brigades_to_hold_holds_at_full_resolution(seed: int) -> None:
+    # the answer is checked as the main runs compute P(break): same steps, same noise
     inputs = _inputs(5)
-    axis = inputs.axes[0]
-    need = brigades_to_hold(inputs, axis, 1.0, PARAMS, 90, 0.9, seed=9)
-    assert need is not None
-    e, _ = _engagement(inputs, axis, 1.0, PARAMS, 90, brigades=need)
+    need = brigades_to_hold(inputs, inputs.axes[0], 1.0, PARAMS, 90, 0.9, seed=seed)
+    assert need is not None and need > 5
     runs = int(PARAMS.num("simulation", "search_runs"))
-    assert _run(e, 9, runs, PARAMS, steps_per_day=1).p_blue_breaks(90) <= 0.1
-    e, _ = _engagement(inputs, axis, 1.0, PARAMS, 90, brigades=need - 0.5)
-    assert _run(e, 9, runs, PARAMS, steps_per_day=1).p_blue_breaks(90) > 0.1
+    assert _p_break(inputs, need, seed, runs) <= 0.1 + 1e-9
+    assert _p_break(inputs, need - 0.25, seed, runs) > 0.1 + 1e-9
+
+
+def test_brigades_to_hold_agrees_with_the_chance_of_breakthrough() -> None:
+    # with as many runs as the search, the main runs are the search's runs: an axis holds
+    # with its brigades exactly when it needs no more than it has
+    runs = int(PARAMS.num("simulation", "search_runs"))
+    for brigades in (6.0, 8.0, 10.0, 12.0):
+        ax = assess_front(_inputs(brigades), PARAMS, np.random.default_rng(5), 90, runs=runs).axes[
+            0
+        ]
+        assert ax.brigades_to_hold is not None
+        holds = ax.p_breakthrough <= 0.1 + 1e-9
+        assert holds == (ax.brigades_to_hold <= brigades), (brigades, ax)
+
+
+def test_brigades_to_hold_beyond_the_cap_is_none() -> None:
+    inputs = _inputs(5)
+    assert brigades_to_hold(inputs, inputs.axes[0], 1.0, PARAMS, 90, 0.9, 1, cap=6.0) is None
 
 
 def test_air_factor_supplied_by_hand_moves_the_result() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guarantor.errors import InputError
+from guarantor.ground import lanchester
 from guarantor.ground.lanchester import (
     Engagement,
     Law,
@@ -18,6 +20,7 @@ from guarantor.ground.lanchester import (
     linear_law_closed_form,
     parse_law,
     simulate,
+    simulate_many,
     solve,
     square_law_closed_form,
 )
@@ -152,6 +155,113 @@ def test_small_forces_use_exact_binomial_and_never_go_negative() -> None:
     assert set(mc.winners()) <= {"blue", "red", "none"}
 
 
+def _broke(e: Engagement, seed: int, runs: int, sigma: float = 0.3) -> Any:
+    mc = simulate(e, np.random.default_rng(seed), runs, steps_per_day=2, effectiveness_sigma=sigma)
+    return np.where(np.isnan(mc.blue_broke_day), np.inf, mc.blue_broke_day)
+
+
+#: An axis of the default scenario (Kherson): forces, rates, breakpoints, reinforcements.
+AXIS = Engagement(
+    24_000,
+    49_000,
+    0.0039,
+    0.0015,
+    blue_breakpoint=0.3,
+    red_breakpoint=0.4,
+    blue_reinforcements=(Reinforcement(3, 17, 470),),
+    red_reinforcements=(Reinforcement(0, 90, 23),),
+    max_days=90,
+)
+
+
+@pytest.mark.parametrize(
+    "e",
+    [
+        AXIS,
+        dataclasses.replace(AXIS, red=80_000, red_reinforcements=(Reinforcement(0, 90, 60),)),
+        Engagement(60, 90, 0.05, 0.05, blue_breakpoint=0.5, red_breakpoint=0.5, max_days=60),
+    ],
+)
+@pytest.mark.parametrize(
+    "extra", [Reinforcement(0.5, 1.5, 50), Reinforcement(1, 2, 500), Reinforcement(10, 40, 30)]
+)
+def test_reinforcement_never_makes_a_run_break_earlier(e: Engagement, extra: Reinforcement) -> None:
+    # common random numbers: the same seed gives the same noise whatever the forces, so the
+    # comparison is run by run. The square law (the default) gives no exception at all.
+    more = dataclasses.replace(e, blue_reinforcements=(*e.blue_reinforcements, extra))
+    base, helped = _broke(e, 7, 2000), _broke(more, 7, 2000)
+    assert (base < np.inf).any()
+    assert not (helped < base).any()
+
+
+def test_reinforcement_exceptions_are_rare_where_own_numbers_raise_own_losses() -> None:
+    # Under laws with q > 0 (Helmbold here, the CDB90 fit) a side's losses grow with its own
+    # numbers: reinforcements bring losses of their own and raise the breakpoint, so a run
+    # near it can reach it a step earlier by the luck of the draw (the ODE's margin is thin).
+    e = dataclasses.replace(
+        AXIS,
+        law=Law.HELMBOLD,
+        helmbold_weight=0.63,
+        red=80_000,
+        red_effectiveness=0.0033,
+        red_reinforcements=(Reinforcement(0, 90, 60),),
+    )
+    more = dataclasses.replace(
+        e, blue_reinforcements=(*e.blue_reinforcements, Reinforcement(0.5, 1.5, 50))
+    )
+    base, helped = _broke(e, 7, 4000), _broke(more, 7, 4000)
+    assert (base < np.inf).mean() > 0.5
+    assert (helped < base).mean() < 0.002
+    assert (helped < np.inf).mean() < (base < np.inf).mean()
+
+
+def test_noise_does_not_depend_on_the_number_of_runs_or_the_batch() -> None:
+    e = dataclasses.replace(AXIS, red=60_000)
+    few = simulate(e, np.random.default_rng(3), 300, 2, 0.3)
+    many = simulate(e, np.random.default_rng(3), 1000, 2, 0.3)
+    np.testing.assert_array_equal(few.blue_broke_day, many.blue_broke_day[:300])
+    np.testing.assert_array_equal(few.red_final, many.red_final[:300])
+    other = dataclasses.replace(AXIS, blue=30_000)
+    together = simulate_many(
+        [e, other], [np.random.default_rng(3), np.random.default_rng(4)], 300, 2, 0.3
+    )
+    np.testing.assert_array_equal(together[0].blue_final, few.blue_final)
+    alone = simulate(other, np.random.default_rng(4), 300, 2, 0.3)
+    np.testing.assert_array_equal(together[1].blue_final, alone.blue_final)
+
+
+def test_stepping_stops_once_every_run_has_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks: list[int] = []
+    steps = lanchester._Noise.steps
+
+    def counted(self: Any, chunk: int, runs: int) -> Any:
+        chunks.append(chunk)
+        return steps(self, chunk, runs)
+
+    monkeypatch.setattr(lanchester._Noise, "steps", counted)
+    e = Engagement(1000, 5000, 0.01, 0.01, blue_breakpoint=0.3)  # max_days 3650
+    mc = simulate(e, np.random.default_rng(0), 500)
+    assert mc.p_blue_breaks() == 1.0 and np.nanmax(mc.blue_broke_day) < 10
+    assert max(chunks) <= 2  # 32 steps a chunk, 4 a day
+
+
+@pytest.mark.parametrize(("n", "mean"), [(30, 2.0), (1000, 1.5), (12, 9.0), (5000, 300.0)])
+def test_one_step_losses_follow_the_binomial(n: int, mean: float) -> None:
+    # small variances are drawn exactly, large ones by a corrected normal approximation
+    from scipy.stats import binom
+
+    e = Engagement(n, mean, 1.0, 1.0, max_days=0.25)  # one step: blue loses red * 1 * dt
+    mc = simulate(e, np.random.default_rng(1), 40_000, steps_per_day=4)
+    lost = n - mc.blue_final
+    p = 1.0 - math.exp(-round(mean) * 0.25 / n)
+    dist = binom(n, p)
+    assert lost.mean() == pytest.approx(dist.mean(), abs=4 * dist.std() / 200)
+    assert lost.var() == pytest.approx(dist.var(), rel=0.05)
+    if dist.var() < lanchester.EXACT_BELOW:
+        counts = np.bincount(lost.astype(int), minlength=n + 1) / lost.size
+        assert np.abs(counts - dist.pmf(np.arange(n + 1))).max() < 0.01
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -170,3 +280,11 @@ def test_bad_engagements_are_input_errors(kwargs: dict[str, float]) -> None:
 def test_unknown_law_names_the_choices() -> None:
     with pytest.raises(InputError, match="square, linear, logarithmic, helmbold"):
         parse_law("cubic")
+
+
+def test_normal_table_matches_scipy() -> None:
+    from scipy.special import ndtri
+
+    levels = np.arange(lanchester._LEVELS)
+    expected = ndtri((levels + 0.5) / lanchester._LEVELS)
+    np.testing.assert_allclose(lanchester._normal_table(), expected, rtol=0, atol=1e-12)

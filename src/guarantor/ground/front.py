@@ -16,18 +16,23 @@ defence breaking (losing its breakpoint fraction) before the attack stops at its
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from guarantor.errors import InputError, Problem
 from guarantor.ground.lanchester import (
     Engagement,
     MonteCarlo,
     Reinforcement,
+    noise_key,
     parse_law,
     simulate,
+    simulate_cells,
+    simulate_many,
     solve,
 )
 from guarantor.ground.params import ParamSet
@@ -191,6 +196,10 @@ class FrontResult:
     p_any_breakthrough: float
     p_any_breakthrough_ukraine_alone: float
     notes: list[str] = field(default_factory=list)
+    #: Per run: the line held with the force / with Ukraine alone (for paired comparisons:
+    #: the same runs under another plan or option draw the same numbers).
+    held: NDArray[np.bool_] | None = field(default=None, repr=False, compare=False)
+    held_alone: NDArray[np.bool_] | None = field(default=None, repr=False, compare=False)
 
     @property
     def p_hold(self) -> float:
@@ -212,6 +221,31 @@ class FrontResult:
         }
 
 
+def _defence(
+    inputs: FrontInputs, axis: AxisInput, params: ParamSet, brigades: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The defender's initial strength and effectiveness for each brigade count.
+
+    One computation for single engagements and for the search's batches, so that both give
+    the same numbers to the last bit. A defender with no brigades still has a screen (one
+    combatant's worth, which cannot hold).
+    """
+    try:
+        terrain = params.num("terrain", axis.terrain)
+    except InputError:
+        raise InputError(
+            [Problem(f"axis {axis.name}", f"no terrain multiplier for {axis.terrain!r}")]
+        ) from None
+    obs = params.num("frontage", "observed_max_km")
+    exponent = params.num("frontage", "thin_line_exponent")
+    n = np.asarray(brigades, dtype=np.float64)
+    held = n > 0
+    km = axis.length_km / np.where(held, n, 1.0)
+    space = np.where(held, np.minimum(1.0, obs / km) ** exponent, 0.0)
+    base = params.num("combat", "defender_effectiveness") * terrain * axis.fortification
+    return np.maximum(n * inputs.brigade_personnel, 1.0), base * np.maximum(space, 1e-3)
+
+
 def _engagement(
     inputs: FrontInputs,
     axis: AxisInput,
@@ -224,21 +258,8 @@ def _engagement(
     """The Lanchester engagement on one axis."""
     n_bde = axis.defender_brigades if brigades is None else brigades
     space = force_to_space(axis.length_km, n_bde, params)
-    try:
-        terrain = params.num("terrain", axis.terrain)
-    except InputError:
-        raise InputError(
-            [Problem(f"axis {axis.name}", f"no terrain multiplier for {axis.terrain!r}")]
-        ) from None
-    blue0 = n_bde * inputs.brigade_personnel
+    blue, blue_eff = _defence(inputs, axis, params, np.array([n_bde]))
     red0 = axis.attacker_personnel * params.num("combat", "attacker_combat_share")
-    # a defender with no brigades still has a screen: one company's worth (cannot hold)
-    blue_eff = (
-        params.num("combat", "defender_effectiveness")
-        * terrain
-        * axis.fortification
-        * max(space.space_factor, 1e-3)
-    )
     red_eff = params.num("combat", "attacker_effectiveness") * inputs.attacker_air_factor
     start = params.num("reinforcement", "reserve_start_day")
     span = max(params.num("reinforcement", "reserve_arrival_days"), 1e-6)
@@ -265,9 +286,9 @@ def _engagement(
     )
     red_r = [Reinforcement(0.0, days, red_rate)] if red_rate > 0 else []
     e = Engagement(
-        blue=max(blue0, 1.0),
+        blue=float(blue[0]),
         red=red0,
-        blue_effectiveness=blue_eff,
+        blue_effectiveness=float(blue_eff[0]),
         red_effectiveness=red_eff,
         law=parse_law(params.text("combat", "law"), "[combat] law"),
         helmbold_weight=params.num("combat", "helmbold_weight"),
@@ -280,19 +301,186 @@ def _engagement(
     return e, space
 
 
+def _steps(params: ParamSet) -> int:
+    return int(params.num("simulation", "steps_per_day"))
+
+
 def _run(
     e: Engagement, seed: int, runs: int, params: ParamSet, steps_per_day: int | None = None
 ) -> MonteCarlo:
-    steps = (
-        int(params.num("simulation", "steps_per_day")) if steps_per_day is None else steps_per_day
-    )
     return simulate(
         e,
         np.random.default_rng(seed),
         runs=runs,
-        steps_per_day=steps,
+        steps_per_day=_steps(params) if steps_per_day is None else steps_per_day,
         effectiveness_sigma=params.num("combat", "effectiveness_sigma"),
     )
+
+
+#: Most brigades the search for the forces to hold tries on one axis.
+_CAP = 400.0
+#: Cells the search for the forces to hold simulates at most per pass, beyond one per run.
+_SEARCH_CELLS = 2000
+#: Brigade counts tried per run and pass at most.
+_SEARCH_POINTS = 15
+#: Rounds of checks of the search's answers at most (one suffices unless runs are not monotone).
+_CHECKS = 20
+
+
+@dataclass(frozen=True)
+class _HoldQuery:
+    """One axis whose forces to hold are sought."""
+
+    inputs: FrontInputs
+    axis: AxisInput
+    share: float
+    seed: int
+    known: NDArray[np.bool_] | None = None  # whether each run breaks at the axis's brigades
+
+
+#: Slack in comparing a share of runs with 1 - probability (0.1 of runs holds at 0.9).
+_SLACK = 1e-9
+
+
+def _allowed_breaks(runs: int, probability: float) -> int:
+    """Most runs that may break for an axis to count as held."""
+    return min(runs, math.floor((1.0 - probability) * runs + _SLACK * runs))
+
+
+def _hold_search(
+    queries: Sequence[_HoldQuery],
+    params: ParamSet,
+    days: float,
+    probability: float,
+    cap: float,
+) -> list[float | None]:
+    """Fewest brigades (to a quarter) holding each axis with the given probability, or None.
+
+    Common random numbers make every run of the search see the same noise at every brigade
+    count, so each run has (to a rare exception) a threshold: it breaks below, holds from it
+    on. The answer is a quantile of these thresholds. Each pass brackets them more tightly,
+    but only for the runs that can still decide the quantile, several brigade counts per run
+    in one vectorised call; then the answer is checked, at that count and a quarter below,
+    against exactly what :func:`brigades_to_hold` promises.
+    """
+    runs = int(params.num("simulation", "search_runs"))
+    steps = _steps(params)
+    sigma = params.num("combat", "effectiveness_sigma")
+    top = math.floor(cap * 4.0 + 1e-9)  # in quarter brigades; top + 1 stands for "beyond"
+    allowed = _allowed_breaks(runs, probability)
+    if allowed >= runs:
+        return [0.25] * len(queries)
+    base = [
+        _engagement(q.inputs, q.axis, q.share, params, days)[0] for q in queries
+    ]  # reinforcements and red: the same whatever the brigades
+    keys = [noise_key(np.random.default_rng(q.seed)) for q in queries]
+    rank = runs - (allowed + 1)  # index of the (allowed + 1)-th largest in ascending order
+
+    def breaks(cells: Sequence[tuple[int, NDArray[np.intp], NDArray[Any]]]) -> list[Any]:
+        """Whether each listed run breaks at each count (in quarters): an array per entry."""
+        which = np.concatenate([np.full(r.size, k, dtype=np.intp) for k, r, _ in cells])
+        blue, eff = zip(
+            *(_defence(queries[k].inputs, queries[k].axis, params, n / 4.0) for k, _, n in cells),
+            strict=True,
+        )
+        mc = simulate_cells(
+            base,
+            keys,
+            which,
+            np.concatenate([r for _, r, _ in cells]),
+            steps,
+            sigma,
+            blue=np.concatenate(blue),
+            blue_effectiveness=np.concatenate(eff),
+        )
+        broke = ~np.isnan(mc.blue_broke_day)
+        return np.split(broke, np.cumsum([r.size for _, r, _ in cells])[:-1])
+
+    every = np.arange(runs, dtype=np.intp)
+    start = [min(max(q.axis.defender_brigades, 1.0), cap) for q in queries]
+    known: list[NDArray[np.bool_] | None] = [
+        None if q.known is None else np.asarray(q.known[:runs], dtype=bool) for q in queries
+    ]
+    todo = [k for k, b in enumerate(known) if b is None]
+    if todo:
+        first = [(k, every, np.full(runs, start[k] * 4.0)) for k in todo]
+        for k, broke in zip(todo, breaks(first), strict=True):
+            known[k] = broke
+    lo: list[NDArray[np.int64]] = []  # each run breaks at lo (or lo is 0) ...
+    hi: list[NDArray[np.int64]] = []  # ... and holds at hi (or hi is top + 1)
+    for k, broke in enumerate(known):
+        assert broke is not None
+        lo.append(np.where(broke, math.floor(start[k] * 4.0), 0).astype(np.int64))
+        hi.append(np.where(broke, top + 1, min(math.ceil(start[k] * 4.0), top + 1)))
+    answer: list[int | None] = [None] * len(queries)
+    while True:
+        # the quantile lies in [low, high]; only runs whose bracket meets it can move it
+        need: list[tuple[int, NDArray[np.intp], int, int]] = []
+        for k in range(len(queries)):
+            if answer[k] is not None:
+                continue
+            low = int(np.partition(lo[k] + 1, rank)[rank])
+            high = int(np.partition(hi[k], rank)[rank])
+            if low >= high:
+                answer[k] = high
+                continue
+            idx = np.flatnonzero((hi[k] - lo[k] > 1) & (lo[k] + 1 <= high) & (hi[k] >= low))
+            need.append((k, idx, low, high))
+        if not need:
+            break
+        per = max(1, min(_SEARCH_POINTS, _SEARCH_CELLS // sum(i.size for _, i, _, _ in need)))
+        cells = []
+        for k, idx, low, high in need:
+            a = np.maximum(lo[k][idx], low - 1)[:, None]
+            b = np.minimum(hi[k][idx], high)[:, None]
+            i = np.arange(1, per + 1)
+            even = a + np.rint(i * (b - a) / (per + 1)).astype(np.int64)
+            double = np.maximum(a * 2**i, a + i)  # no bound yet above: widen geometrically
+            pts = np.clip(
+                np.where(b > top, double, even),
+                lo[k][idx][:, None] + 1,
+                np.minimum(hi[k][idx], top + 1)[:, None] - 1,
+            )
+            pairs = np.unique(idx[:, None] * (top + 2) + pts)
+            cells.append((k, pairs // (top + 2), pairs % (top + 2)))
+        for (k, r, n), broke in zip(cells, breaks(cells), strict=True):
+            np.maximum.at(lo[k], r[broke], n[broke])
+            np.minimum.at(hi[k], r[~broke], n[~broke])
+            np.minimum(lo[k], hi[k] - 1, out=lo[k])  # a run that is not monotone: trust holds
+
+    # check each answer at its count and a quarter below, as brigades_to_hold promises
+    result: list[float | None] = [None] * len(queries)
+    pending = {k: t for k, t in enumerate(answer) if t is not None and t <= top}
+    for _ in range(_CHECKS):
+        if not pending:
+            break
+        owners = [(k, c) for k, t in pending.items() for c in sorted({t, max(t - 1, 1)})]
+        mcs = simulate_many(
+            [
+                _engagement(q.inputs, q.axis, q.share, params, days, brigades=c / 4.0)[0]
+                for q, c in ((queries[k], c) for k, c in owners)
+            ],
+            [np.random.default_rng(queries[k].seed) for k, _ in owners],
+            runs,
+            steps,
+            sigma,
+        )
+        holds = {
+            o: mc.p_blue_breaks(days) <= 1.0 - probability + _SLACK
+            for o, mc in zip(owners, mcs, strict=True)
+        }
+        for k, t in list(pending.items()):
+            if holds[k, t]:
+                result[k] = t / 4.0  # the best so far, should the checks not settle
+            if not holds[k, t]:
+                pending[k] = t + 1  # a run was not monotone after all
+            elif t > 1 and holds[k, t - 1]:
+                pending[k] = t - 1
+            else:
+                del pending[k]
+            if pending.get(k, 0) > top:
+                del pending[k]
+    return result
 
 
 def brigades_to_hold(
@@ -303,31 +491,16 @@ def brigades_to_hold(
     days: float,
     probability: float,
     seed: int,
-    cap: float = 400.0,
+    cap: float = _CAP,
 ) -> float | None:
     """Fewest brigades (to a quarter) holding the axis with the given probability, or None.
 
-    Bisection with common random numbers (the same seed at every step), so the answer does not
-    jump with sampling noise between steps; the search steps a day at a time.
+    At the main runs' resolution and with common random numbers: the runs of the search are
+    the first ``search_runs`` runs of :func:`simulate` with this seed, and the answer ``n``
+    satisfies ``P(break) <= 1 - probability`` at ``n`` and not at ``n - 0.25``, computed
+    exactly as ``simulate`` would.
     """
-    runs = int(params.num("simulation", "search_runs"))
-
-    def holds(n: float) -> bool:
-        e, _ = _engagement(inputs, axis, share, params, days, brigades=n)
-        return _run(e, seed, runs, params, steps_per_day=1).p_blue_breaks(days) <= 1.0 - probability
-
-    lo, hi = 0.0, max(axis.defender_brigades, 1.0)
-    while not holds(hi):
-        lo, hi = hi, hi * 2.0
-        if hi > cap:
-            return None
-    while hi - lo > 0.25:
-        mid = (lo + hi) / 2.0
-        if holds(mid):
-            hi = mid
-        else:
-            lo = mid
-    return math.ceil(hi * 4.0) / 4.0
+    return _hold_search([_HoldQuery(inputs, axis, share, seed)], params, days, probability, cap)[0]
 
 
 def _cdf(broke: np.ndarray, days: int) -> list[dict[str, float]]:
@@ -344,7 +517,12 @@ def assess_front(
     search: bool = True,
     runs: int | None = None,
 ) -> FrontResult:
-    """Deterministic and Monte Carlo outcome on every axis, and the forces needed to hold."""
+    """Deterministic and Monte Carlo outcome on every axis, and the forces needed to hold.
+
+    All axes run in one vectorised pass. Each axis has one noise stream, shared by its runs
+    with and without the reassurance force and by the search for the brigades to hold (whose
+    runs are the first ``search_runs`` of them): differences are the forces', not noise.
+    """
     if not 1 <= days <= 3650:
         raise InputError([Problem("--days", f"must lie in 1..3650, got {days}")])
     p_hold = (
@@ -356,16 +534,50 @@ def assess_front(
         raise InputError([Problem("--hold-probability", "must lie strictly between 0 and 1")])
     n_runs = int(params.num("simulation", "runs")) if runs is None else runs
     red_total = sum(a.attacker_personnel for a in inputs.axes)
-    seeds = rng.integers(0, 2**63 - 1, size=(len(inputs.axes), 3))
+    # one stream per axis, shared with and without the reassurance force and by the search
+    # (common random numbers: differences are the forces', not noise)
+    seeds = [int(x) for x in rng.integers(0, 2**63 - 1, size=len(inputs.axes))]
+    shares = [
+        a.attacker_personnel / red_total if red_total > 0 else 1.0 / len(inputs.axes)
+        for a in inputs.axes
+    ]
+    pairs = [
+        (
+            _engagement(inputs, axis, share, params, days),
+            _engagement(inputs, axis, share, params, days, reassurance=False)[0],
+        )
+        for axis, share in zip(inputs.axes, shares, strict=True)
+    ]
+    mcs = simulate_many(
+        [e for (e, _), alone in pairs for e in (e, alone)],
+        [np.random.default_rng(s) for s in seeds for _ in range(2)],
+        runs=n_runs,
+        steps_per_day=_steps(params),
+        effectiveness_sigma=params.num("combat", "effectiveness_sigma"),
+    )
+    search_runs = int(params.num("simulation", "search_runs"))
+    needs: list[float | None] = [None] * len(inputs.axes)
+    if search:
+        queries = [
+            _HoldQuery(
+                inputs,
+                axis,
+                share,
+                seed,
+                # the main runs start the search where they coincide with its runs
+                ~np.isnan(mc.blue_broke_day[:search_runs])
+                if n_runs >= search_runs and 1.0 <= axis.defender_brigades <= _CAP
+                else None,
+            )
+            for axis, share, seed, mc in zip(inputs.axes, shares, seeds, mcs[::2], strict=True)
+        ]
+        needs = _hold_search(queries, params, days, p_hold, _CAP)
     results: list[AxisResult] = []
     broke_with = np.zeros(n_runs, dtype=bool)
     broke_alone = np.zeros(n_runs, dtype=bool)
-    for axis, (s_with, s_alone, s_search) in zip(inputs.axes, seeds, strict=True):
-        share = axis.attacker_personnel / red_total if red_total > 0 else 1.0 / len(inputs.axes)
-        e, space = _engagement(inputs, axis, share, params, days)
-        e_alone, _ = _engagement(inputs, axis, share, params, days, reassurance=False)
-        mc = _run(e, int(s_with), n_runs, params)
-        mc_alone = _run(e_alone, int(s_alone), n_runs, params)
+    for k, axis in enumerate(inputs.axes):
+        (e, space), _ = pairs[k]
+        mc, mc_alone = mcs[2 * k], mcs[2 * k + 1]
         det = solve(e)
         broke_day = np.where(np.isnan(mc.blue_broke_day), np.inf, mc.blue_broke_day)
         broke_with |= broke_day <= days
@@ -377,11 +589,6 @@ def assess_front(
             "p90": float(np.percentile(hit, 90)) if hit.size else None,
             "mean": float(hit.mean()) if hit.size else None,
         }
-        need = (
-            brigades_to_hold(inputs, axis, share, params, days, p_hold, int(s_search))
-            if search
-            else None
-        )
         results.append(
             AxisResult(
                 name=axis.name,
@@ -401,7 +608,7 @@ def assess_front(
                     "defender_final": det.blue_final,
                     "attacker_final": det.red_final,
                 },
-                brigades_to_hold=need,
+                brigades_to_hold=needs[k],
                 hold_probability=p_hold,
             )
         )
@@ -420,6 +627,8 @@ def assess_front(
         p_any_breakthrough=float(broke_with.mean()),
         p_any_breakthrough_ukraine_alone=float(broke_alone.mean()),
         notes=notes,
+        held=~broke_with,
+        held_alone=~broke_alone,
     )
 
 
