@@ -172,10 +172,43 @@ def test_calibrate_writes_an_offline_plot(cli: Cli, tmp_path: Path) -> None:
     assert text.exit_code == 2
 
 
-def test_calibrate_shows_the_drift_rule_and_rejects_unknown_ones(cli: Cli) -> None:
-    r = cli("raid", "calibrate", "--history-until", "2025-03-31", "--json", "--drift", "damped")
+def test_calibrate_shows_the_types_of_each_class(cli: Cli) -> None:
+    r = cli("raid", "calibrate", "--history-until", "2025-03-31", "--json")
     assert r.exit_code == 0
+    classes = json.loads(r.stdout)["classes"]
+    assert {"owa-drone", "recon-uav", "cruise-missile", "ballistic-missile"} <= set(classes)
+    assert "Iskander-K" in classes["cruise-missile"]["types"]
+
+
+def test_validate_json_contract_on_a_small_window(cli: Cli) -> None:
+    r = cli(
+        "raid",
+        "validate",
+        "--first-origin",
+        "2024-09-30",
+        "--last-origin",
+        "2024-10-31",
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["drift_rule"] == "damped"
-    r = cli("raid", "calibrate", "--history-until", "2025-03-31", "--drift", "linear")
-    assert r.exit_code == 2
+    assert doc["origins"] == ["2024-09-30", "2024-10-31"]
+    assert doc["horizons_months"] == [3, 6, 9]
+    for fam in ("drone", "missile"):
+        cells = doc["families"][fam]["cells"]
+        assert set(cells) == {"3", "6", "9", "all"}
+        for key in ("interval_score", "coverage", "abs_error"):
+            assert key in cells["all"]["model"] and key in cells["all"]["baseline"]
+        assert isinstance(doc["families"][fam]["passed"]["interval_score"], bool)
+    bad = cli("raid", "validate", "--first-origin", "2024-13-01")
+    assert bad.exit_code == 2
+
+
+def test_threats_lists_types_and_the_split_rule(cli: Cli) -> None:
+    r = cli("raid", "threats", "--json")
+    assert r.exit_code == 0
+    models = {t["model"] for t in json.loads(r.stdout)}
+    assert {"Geran-3", "Orlan-10", "Iskander-K"} <= models
+    assert "X-101/X-555 and Kalibr" not in models
+    text = cli("raid", "threats")
+    assert "split rule" in text.stdout

@@ -14,7 +14,6 @@ from guarantor.airdefence.defence import (
 )
 from guarantor.airdefence.raid import (
     NightVariation,
-    _inverse_counts,
     binomial,
     generator,
     poisson,
@@ -23,6 +22,7 @@ from guarantor.airdefence.raid import (
     standard_normals,
     uniforms,
 )
+from guarantor.airdefence.sampling import _inverse_counts
 from guarantor.data import load_capabilities
 from guarantor.errors import InputError
 from guarantor.model import AirDefenceLayer, Pledge, Scenario, Zone

@@ -10,15 +10,12 @@ negative-binomial around their means, the mix of models as in the reports.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 
 import numpy as np
 
 from guarantor.airdefence.defence import Defence
-from guarantor.airdefence.history import ReportRow
 from guarantor.airdefence.layers import FloatArray
 from guarantor.airdefence.raid import (
     EffectivenessModel,
@@ -29,12 +26,24 @@ from guarantor.airdefence.raid import (
     generator,
     poisson,
     split_counts,
+    type_counts,
     uniforms,
     zone_sum,
 )
+from guarantor.airdefence.tempo import TempoFit, fit_tempo, scenario_tempo
 from guarantor.airdefence.threats import Threat, ThreatCatalogue, load_threats
 from guarantor.errors import InputError, Problem
-from guarantor.model import Raid, Tempo
+from guarantor.model import Raid
+
+__all__ = [
+    "CampaignResult",
+    "Stock",
+    "TempoFit",
+    "fit_tempo",
+    "mix_threats",
+    "run_campaign",
+    "scenario_tempo",
+]
 
 
 class Stock:
@@ -59,97 +68,6 @@ class Stock:
         taken = np.minimum(amount, self.level)
         self.level = self.level - taken
         return np.asarray(taken, dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class TempoFit:
-    """Raid tempo: nightly raid probability, sizes (negative binomial) and model mix."""
-
-    raid_probability: float
-    mean_drones: float
-    mean_missiles: float
-    drone_dispersion: float  # negative-binomial shape k: variance = m + m^2 / k
-    missile_dispersion: float
-    drone_mix: Mapping[str, float]
-    missile_mix: Mapping[str, float]
-    source: str
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready record."""
-        return {
-            "raid_probability": self.raid_probability,
-            "mean_drones": self.mean_drones,
-            "mean_missiles": self.mean_missiles,
-            "drone_dispersion": self.drone_dispersion,
-            "missile_dispersion": self.missile_dispersion,
-            "drone_mix": dict(self.drone_mix),
-            "missile_mix": dict(self.missile_mix),
-            "source": self.source,
-        }
-
-
-def _nb_shape(values: Sequence[float]) -> float:
-    m = float(np.mean(values)) if values else 0.0
-    v = float(np.var(values)) if values else 0.0
-    return m * m / (v - m) if v > m and m > 0 else 1e6
-
-
-def fit_tempo(
-    reports: Sequence[ReportRow], until: date, window_days: int, tempo: Tempo | None = None
-) -> TempoFit:
-    """Tempo from the reports in the window to ``until``; a scenario ``tempo`` sets the means."""
-    since = until - timedelta(days=window_days)
-    rows = [r for r in reports if since < r.day <= until]
-    if not rows:
-        raise InputError([Problem(where="tempo", reason=f"no reports in the window to {until}")])
-    drones: Counter[date] = Counter()
-    missiles: Counter[date] = Counter()
-    dmix: Counter[str] = Counter()
-    mmix: Counter[str] = Counter()
-    for r in rows:
-        if r.engagement == "drone":
-            drones[r.day] += r.launched
-            dmix[r.model] += r.launched
-        else:
-            missiles[r.day] += r.launched
-            mmix[r.model] += r.launched
-    nights = sorted(set(drones) | set(missiles))
-    d = [float(drones[n]) for n in nights]
-    m = [float(missiles[n]) for n in nights]
-    total_d, total_m = sum(dmix.values()), sum(mmix.values())
-    fit = TempoFit(
-        raid_probability=len(nights) / window_days,
-        mean_drones=float(np.mean(d)),
-        mean_missiles=float(np.mean(m)),
-        drone_dispersion=_nb_shape(d),
-        missile_dispersion=_nb_shape(m),
-        drone_mix={k: v / total_d for k, v in dmix.items()} if total_d else {},
-        missile_mix={k: v / total_m for k, v in mmix.items()} if total_m else {},
-        source=f"national reports {since + timedelta(days=1)} to {until}",
-    )
-    if tempo is None:
-        return fit
-    return TempoFit(
-        raid_probability=tempo.raid_probability,
-        mean_drones=tempo.mean_drones,
-        mean_missiles=tempo.mean_missiles,
-        drone_dispersion=fit.drone_dispersion,
-        missile_dispersion=fit.missile_dispersion,
-        drone_mix=fit.drone_mix,
-        missile_mix=fit.missile_mix,
-        source=f"scenario tempo ({tempo.provenance.source}); dispersion and mix from {fit.source}",
-    )
-
-
-def scenario_tempo(tempo: Tempo) -> TempoFit:
-    """The campaign tempo of a scenario: its stated means, with the spread and weapon mix
-    fitted to the packaged reports over the calibration window up to their last night."""
-    from guarantor.airdefence.history import load_reports
-    from guarantor.airdefence.layers import load_layer_params
-
-    reports = load_reports()
-    last = max(r.day for r in reports)
-    return fit_tempo(reports, last, load_layer_params().calibration_window_days, tempo)
 
 
 @dataclass(frozen=True)
@@ -227,13 +145,14 @@ class CampaignResult:
 
 
 def mix_threats(tempo: TempoFit, catalogue: ThreatCatalogue) -> list[Threat]:
-    """One composite threat per engagement class in the tempo's mix (cost-weighted).
+    """One composite threat per engagement class of the drones and of the missiles in the
+    tempo's mix (cost-weighted).
 
     A campaign needs totals, not models: pooling the mix by class keeps a night's cost
     independent of how many models the reports name.
     """
     out: list[Threat] = []
-    for mix in (tempo.drone_mix, tempo.missile_mix):
+    for family, mix in (("drone", tempo.drone_mix), ("missile", tempo.missile_mix)):
         by_class: dict[str, list[tuple[Threat, float]]] = {}
         for name, share in mix.items():
             t = catalogue[name]
@@ -241,10 +160,11 @@ def mix_threats(tempo: TempoFit, catalogue: ThreatCatalogue) -> list[Threat]:
         for e, items in by_class.items():
             w = sum(x for _, x in items)
             top = max(items, key=lambda it: it[1])[0]
+            usual = (family == "drone") == (e == "drone")
             out.append(
                 replace(
                     top,
-                    model=f"{e} mix",
+                    model=f"{e} mix" if usual else f"{family} {e} mix",
                     unit_cost_usd=sum(t.unit_cost_usd * x for t, x in items) / w,
                     decoy_share=sum(t.decoy_share * x for t, x in items) / w,
                     decoy_cost_usd=max(t.decoy_cost_usd for t, _ in items),
@@ -254,12 +174,13 @@ def mix_threats(tempo: TempoFit, catalogue: ThreatCatalogue) -> list[Threat]:
 
 
 def _mix_shares(tempo: TempoFit, threats: list[Threat], catalogue: ThreatCatalogue) -> list[float]:
-    shares: dict[str, float] = {}
+    shares: dict[tuple[str, str], float] = {}
     for mix in (tempo.drone_mix, tempo.missile_mix):
         for name, share in mix.items():
-            e = catalogue[name].engagement
-            shares[e] = shares.get(e, 0.0) + share
-    return [shares[t.engagement] for t in threats]
+            t = catalogue[name]
+            key = (t.threat_class.family, t.engagement)
+            shares[key] = shares.get(key, 0.0) + share
+    return [shares[(t.threat_class.family, t.engagement)] for t in threats]
 
 
 #: Nights whose raid sizes and night variation are drawn together, before they are run (the
@@ -340,7 +261,7 @@ def _tempo_counts(
     missiles = nb(tempo.mean_missiles, tempo.missile_dispersion)
     out: list[IntArray] = []
     for is_drone in (True, False):
-        idx = [j for j, t in enumerate(threats) if (t.engagement == "drone") == is_drone]
+        idx = [j for j, t in enumerate(threats) if (t.threat_class.family == "drone") == is_drone]
         if not idx:
             continue
         total = drones if is_drone else missiles
@@ -402,7 +323,7 @@ def run_campaign(
         threats = mix_threats(tempo, catalogue)
         shares = _mix_shares(tempo, threats, catalogue)
         # Drone threats first, then missiles: the order _tempo_counts fills.
-        order = sorted(range(len(threats)), key=lambda j: threats[j].engagement != "drone")
+        order = sorted(range(len(threats)), key=lambda j: threats[j].threat_class.family != "drone")
         threats = [threats[j] for j in order]
         shares = [shares[j] for j in order]
     limited = np.array([s.magazine_per_unit is not None for s in params.layers])
@@ -425,7 +346,7 @@ def run_campaign(
     unit_cost = np.array(
         [(1 - t.decoy_share) * t.unit_cost_usd + t.decoy_share * t.decoy_cost_usd for t in threats]
     )
-    classes: dict[str, IntArray] = {t.engagement: np.zeros(0, dtype=np.int64) for t in threats}
+    present, entries = type_counts(threats, [np.zeros(0, dtype=np.int64) for _ in threats])
     leak_mean = np.zeros(days)
     leak_p95 = np.zeros(days)
     launched_mean = np.zeros(days)
@@ -447,7 +368,7 @@ def run_campaign(
                 chunk_counts = _tempo_counts(rng, tempo, threats, shares, trials, nights)
             if isinstance(model, NightVariation):
                 # Night variation depends on the classes present only: draw the chunk at once.
-                drawn = model.logit_shifts(rng, nights * trials, defence, classes)
+                drawn = model.logit_shifts(rng, nights * trials, defence, present, entries)
                 chunk_shifts = {e: v.reshape(nights, trials) for e, v in drawn.items()}
         if raids is not None:
             r = raids[day % len(raids)]
@@ -462,10 +383,7 @@ def run_campaign(
             if chunk_shifts is not None:
                 shifts = {e: v[k] for e, v in chunk_shifts.items()}
             else:
-                by_class: dict[str, IntArray] = {}
-                for t, c in zip(threats, counts, strict=True):
-                    by_class[t.engagement] = by_class.get(t.engagement, 0) + c
-                shifts = model.logit_shifts(rng, trials, defence, by_class)
+                shifts = model.logit_shifts(rng, trials, defence, *type_counts(threats, counts))
             mag[:, lim, :] = stock.level.transpose(2, 0, 1)
             out = engage_blocks(rng, defence, threats, counts, shifts, mag)
             stock.get(stock.level - out.magazine[:, lim, :].transpose(1, 2, 0))

@@ -9,7 +9,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from guarantor.airdefence.threats import ENGAGEMENT_CLASSES
+from guarantor.airdefence.forecast import FamilySettings
+from guarantor.airdefence.threats import ENGAGEMENT_CLASSES, FAMILIES
 from guarantor.data import read_toml
 from guarantor.model import AirDefenceLayer, Provenance
 from guarantor.model.zones import AIR_DEFENCE_ZONES
@@ -52,8 +53,8 @@ class LayerParams:
     calibration_window_days: int
     calibration_min_rows: int
     interval: float
-    drift_rule: str
-    drift_half_life_days: float
+    calibration_families: dict[str, FamilySettings]
+    validation: dict[str, Any]
     provenance: dict[str, Provenance]
 
     def index(self, layer: AirDefenceLayer) -> int:
@@ -96,6 +97,9 @@ def params_from_dict(raw: dict[str, Any]) -> LayerParams:
         if w.sum() <= 0:
             raise ValueError(f"zone weights for {e} sum to zero")
         weights[e] = w / w.sum()
+    missing_families = set(FAMILIES) - set(raw["calibration"]["family"])
+    if missing_families:
+        raise ValueError(f"calibration settings lack families {sorted(missing_families)}")
     eng = raw["engagement"]
     return LayerParams(
         layers=tuple(specs),
@@ -107,8 +111,11 @@ def params_from_dict(raw: dict[str, Any]) -> LayerParams:
         calibration_window_days=int(raw["calibration"]["window_days"]),
         calibration_min_rows=int(raw["calibration"]["min_rows"]),
         interval=float(raw["calibration"]["interval"]),
-        drift_rule=str(raw["calibration"].get("drift", "extrapolate")),
-        drift_half_life_days=float(raw["calibration"].get("drift_half_life_days", 91.0)),
+        calibration_families={
+            f: FamilySettings(**{k: float(v) for k, v in d.items()})
+            for f, d in raw["calibration"]["family"].items()
+        },
+        validation=dict(raw["calibration"]["validation"]),
         provenance={
             k: Provenance(**raw[k]["provenance"])
             for k in ("zone_weights", "engagement", "campaign", "calibration")

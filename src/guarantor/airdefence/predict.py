@@ -27,6 +27,25 @@ class RaidRow:
     launched: int
 
 
+def parse_weapons(text: str) -> list[tuple[str, int]]:
+    """``"MODEL=N,MODEL=N"`` into (model, count) pairs; names may contain spaces and slashes."""
+    items: list[tuple[str, int]] = []
+    for part in (p for p in text.split(",") if p.strip()):
+        name, sep, count = part.rpartition("=")
+        try:
+            n = int(count.strip())
+            if not sep or not name.strip() or n < 0:
+                raise ValueError
+        except ValueError:
+            raise InputError(
+                [Problem(where="--weapons", reason=f"expected MODEL=COUNT, got {part.strip()!r}")]
+            ) from None
+        items.append((name.strip(), n))
+    if not items:
+        raise InputError([Problem(where="--weapons", reason="no weapons given")])
+    return items
+
+
 def parse_raid_rows(
     rows: Iterable[Mapping[str, str]],
     header: Iterable[str],

@@ -12,18 +12,12 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from guarantor.airdefence.calibrate import (
-    DRIFT_RULES,
-    CalibratedEffectiveness,
-    DriftRule,
-    calibrate,
-    drift_rule,
-)
+from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
 from guarantor.airdefence.campaign import run_campaign, scenario_tempo
 from guarantor.airdefence.defence import build_defence
 from guarantor.airdefence.history import load_reports
 from guarantor.airdefence.plot import calibration_figure
-from guarantor.airdefence.predict import parse_raid_rows, predict_raids
+from guarantor.airdefence.predict import parse_raid_rows, parse_weapons, predict_raids
 from guarantor.airdefence.raid import EffectivenessModel, RaidResult, simulate_weapons
 from guarantor.airdefence.threats import load_threats
 from guarantor.cli.common import console, err_console, new_app, print_json
@@ -39,16 +33,6 @@ JSON = typer.Option(False, "--json", help="Print JSON only.")
 PRIOR = typer.Option(
     False, "--prior", help="Uncalibrated prior effectiveness (a sensitivity), not the calibration."
 )
-DRIFT = typer.Option(
-    None,
-    "--drift",
-    help=f"Drift forecast rule beyond the history date ({'|'.join(DRIFT_RULES)}); "
-    "default: the packaged, validated rule.",
-)
-
-
-def _drift(value: str | None) -> DriftRule | None:
-    return None if value is None else drift_rule(value)
 
 
 def _date(value: str, where: str) -> date:
@@ -62,25 +46,6 @@ def _date(value: str, where: str) -> date:
 
 def _scenario(ref: str | None) -> Scenario:
     return load_scenario(ref or default_scenario_name())
-
-
-def parse_weapons(text: str) -> list[tuple[str, int]]:
-    """``"MODEL=N,MODEL=N"`` into (model, count) pairs; names may contain spaces and slashes."""
-    items: list[tuple[str, int]] = []
-    for part in (p for p in text.split(",") if p.strip()):
-        name, sep, count = part.rpartition("=")
-        try:
-            n = int(count.strip())
-            if not sep or not name.strip() or n < 0:
-                raise ValueError
-        except ValueError:
-            raise InputError(
-                [Problem(where="--weapons", reason=f"expected MODEL=COUNT, got {part.strip()!r}")]
-            ) from None
-        items.append((name.strip(), n))
-    if not items:
-        raise InputError([Problem(where="--weapons", reason="no weapons given")])
-    return items
 
 
 @contextmanager
@@ -99,23 +64,18 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 def _effectiveness(
-    history_until: str | None, scenario: Scenario, drift: str | None = None, prior: bool = False
+    history_until: str | None, scenario: Scenario, prior: bool = False
 ) -> tuple[EffectivenessModel | None, date | None]:
     """The prior (night variation alone), or a calibration: by default on the reports up to
     the scenario's date, as ``assess`` runs it."""
-    rule = _drift(drift)
     if prior:
         return None, None
-    if history_until is None and rule is None:
+    if history_until is None:
         from guarantor.assessment.air import calibrated
 
         return calibrated(scenario)
-    until = (
-        _date(history_until, "--history-until")
-        if history_until is not None
-        else date.fromisoformat(scenario.as_of)
-    )
-    cal = calibrate(load_reports(), until, drift=rule)
+    until = _date(history_until, "--history-until")
+    cal = calibrate(load_reports(), until)
     baseline = build_defence(scenario, additions=[])
     return CalibratedEffectiveness(cal, until, baseline), until
 
@@ -157,7 +117,6 @@ def _simulate(
     history_until: str | None,
     as_json: bool,
     title: str,
-    drift: str | None = None,
     prior: bool = False,
 ) -> None:
     from guarantor.assessment.air import additions_from_laydown
@@ -170,7 +129,7 @@ def _simulate(
     # the same pipeline and stream as ``assess``: the plan's defence, the ``air.raid`` stream
     planned = run_pipeline(scenario, scenario.whatif or WhatIf(), tree, AssessOptions(), "plan")
     defence = build_defence(planned.scenario, additions=additions_from_laydown(planned.laydown))
-    eff, until = _effectiveness(history_until, scenario, drift, prior)
+    eff, until = _effectiveness(history_until, scenario, prior)
     with _progress(not as_json and trials >= 100_000, "simulating"):
         result = simulate_weapons(defence, items, trials, tree.integer("air.raid"), eff)
     if as_json:
@@ -196,16 +155,13 @@ def simulate(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
-    drift: str | None = DRIFT,
     prior: bool = PRIOR,
 ) -> None:
     """Simulate one raid against the scenario's defences (Ukraine's plus the units the plan
     places), calibrated on the reports up to the scenario's date unless --prior."""
     items = parse_weapons(weapons)
     sc = _scenario(scenario)
-    _simulate(
-        sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", drift, prior
-    )
+    _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", prior)
 
 
 @app.command()
@@ -218,7 +174,6 @@ def run(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
-    drift: str | None = DRIFT,
     prior: bool = PRIOR,
 ) -> None:
     """Simulate one of the scenario's raids, as ``assess`` does (same seed, same numbers)."""
@@ -236,7 +191,6 @@ def run(
         history_until,
         as_json,
         f"Raid {name} against {sc.name}",
-        drift,
         prior,
     )
 
@@ -253,10 +207,8 @@ def predict(
     trials: int = TRIALS,
     seed: int = SEED,
     as_json: bool = JSON,
-    drift: str | None = DRIFT,
 ) -> None:
     """Predict neutralized counts of later raids from the reports up to the history date."""
-    rule = _drift(drift)
     until = _date(history_until, "--history-until")
     try:
         with raids.open(encoding="utf-8", newline="") as fh:
@@ -269,7 +221,7 @@ def predict(
             [Problem(where=str(raids), reason=f"cannot read: {exc.strerror}")]
         ) from None
     sc = _scenario(scenario)
-    cal = calibrate(load_reports(), until, drift=rule)
+    cal = calibrate(load_reports(), until)
     with _progress(not as_json, "predicting"):
         out = predict_raids(rows, cal, build_defence(sc, additions=[]), trials, seed)
     if as_json:
@@ -303,17 +255,10 @@ def calibrate_cmd(
         None, "--plot", help="Write the figure (HTML, Plotly inlined)."
     ),
     as_json: bool = JSON,
-    drift: str | None = DRIFT,
-    half_life_days: float | None = typer.Option(
-        None, "--half-life-days", help="Half-life of the slope for --drift damped (days)."
-    ),
 ) -> None:
     """Fit the effectiveness model to the national reports; show the fit and its coverage."""
-    rule = _drift(drift)
     until = _date(history_until, "--history-until")
-    cal = calibrate(
-        load_reports(), until, window_days=window_days, drift=rule, half_life_days=half_life_days
-    )
+    cal = calibrate(load_reports(), until, window_days=window_days)
     out = cal.to_dict()
     if plot is not None:
         try:
@@ -327,31 +272,22 @@ def calibrate_cmd(
         print_json(out)
         return
     table = Table(title=f"Calibration to the national reports, {cal.since} to {until}")
-    for col in (
-        "class",
-        "rows",
-        "rate at history date",
-        "drift (logit/yr)",
-        "precision",
-        "coverage",
-        "binomial coverage",
-    ):
+    cols = ("class", "rows", "top type", "rate at history date", "drift sd/yr", "coverage")
+    for col in (*cols, "binomial coverage"):
         table.add_column(col)
     cov = out["coverage_fitted"]["by_class"]  # type: ignore[index]
-    for e, f in cal.fits.items():
-        c = cov.get(e, {})
+    for c, f in cal.fits.items():
+        d = f.to_dict()
         table.add_row(
-            e,
+            c,
             str(f.rows),
-            f"{float(f.mean_rate(0.0)):.3f}",
-            f"{f.b:+.2f}",
-            f"{f.phi:.2f}",
-            f"{c.get('coverage', float('nan')):.2f}",
-            f"{c.get('binomial_coverage', float('nan')):.2f}",
+            f.top_type,
+            f"{d['rate_at_history_date']:.3f}",
+            f"{d['drift_sd_per_year']:.2f}",
+            f"{cov.get(c, {}).get('coverage', float('nan')):.2f}",
+            f"{cov.get(c, {}).get('binomial_coverage', float('nan')):.2f}",
         )
     console.print(table)
-    rule_note = f", slope half-life {cal.half_life_days:g} days" if cal.drift == "damped" else ""
-    console.print(f"drift forecast rule beyond {until}: {cal.drift}{rule_note}")
     ho = out["coverage_holdout"]
     if isinstance(ho, dict):
         console.print(
@@ -376,14 +312,57 @@ def calibrate_cmd(
 
 
 @app.command()
+def validate(
+    first_origin: str | None = typer.Option(
+        None, "--first-origin", help="First origin (a month end; default: the packaged one)."
+    ),
+    last_origin: str | None = typer.Option(None, "--last-origin", help="Last origin."),
+    nights: bool = typer.Option(
+        False, "--nights", help="Score each report row (night) instead of each class-month."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Rolling-origin validation of the calibrated forecasts against a naive beta-binomial on
+    the six months before each origin: interval score, coverage and MAE, 3, 6 and 9 months
+    ahead, for drones and for missiles."""
+    from guarantor.airdefence.validation import validate as run_validation
+
+    first = _date(first_origin, "--first-origin") if first_origin else None
+    last = _date(last_origin, "--last-origin") if last_origin else None
+    with _progress(not as_json, "validating"):
+        v = run_validation(
+            load_reports(), first=first, last=last, unit="night" if nights else "month"
+        )
+    if as_json:
+        print_json(v.to_dict())
+        return
+    for after in (None, v.tuned_until):
+        span = f"origins {v.origins[0]} to {v.origins[-1]}"
+        title = span if after is None else f"origins after {after} (settings tuned up to it)"
+        table = Table(title=f"Forecasts against the baseline, {title}, by {v.unit}")
+        header, rows = v.summary(after)
+        for col in header:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    t = v.targets
+    console.print(
+        f"targets: interval score ratio <= {t['max_interval_score_ratio']:g}, coverage of 90% "
+        f"intervals {t['min_coverage']:g}-{t['max_coverage']:g} (PIT share for counts)"
+    )
+
+
+@app.command()
 def threats(as_json: bool = JSON) -> None:
-    """The threat catalogue: every weapon model, its class and unit cost with source."""
+    """The threat catalogue: every weapon type, its class and unit cost with source, and the
+    combined report labels with their split rule."""
     cat = load_threats()
     if as_json:
         print_json([t.to_dict() for t in cat.threats.values()])
         return
     table = Table(title="Threat catalogue")
-    for col in ("model", "class", "unit cost USD", "source"):
+    for col in ("type", "class", "unit cost USD", "source"):
         table.add_column(col, overflow="fold")
     for t in cat.threats.values():
         flag = " (assumption)" if t.provenance.assumption else ""
@@ -391,6 +370,13 @@ def threats(as_json: bool = JSON) -> None:
             t.model, t.threat_class.id, f"{t.unit_cost_usd:,.0f}", t.provenance.source + flag
         )
     console.print(table)
+    labels = Table(title="Combined report labels, split into their types")
+    for col in ("label", "types"):
+        labels.add_column(col, overflow="fold")
+    for label, parts in cat.labels.items():
+        labels.add_row(label, ", ".join(parts))
+    console.print(labels)
+    console.print(f"split rule: {cat.label_rule}")
 
 
 def campaign(
