@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +39,8 @@ def test_list_imports_the_default_scenario_and_prints_the_contract(run: Run) -> 
 
 
 def test_add_update_stale_remove_and_audit(run: Run) -> None:
+    for name in ("alice", "bob", "carol"):
+        assert run("users", "add", "--name", name, "--role", "planner").exit_code == 0
     added = run(
         "pledges",
         "add",
@@ -54,19 +58,19 @@ def test_add_update_stale_remove_and_audit(run: Run) -> None:
         "test",
         "--confidence",
         "low",
-        "--actor",
+        "--as",
         "alice",
         "--json",
     )
     assert added.exit_code == 0, added.output
     pid = json.loads(added.stdout)["id"]
-    ok = run("pledges", "update", pid, "--version", "1", "--quantity", "3", "--actor", "bob")
+    ok = run("pledges", "update", pid, "--version", "1", "--quantity", "3", "--as", "bob")
     assert ok.exit_code == 0, ok.output
-    stale = run("pledges", "update", pid, "--version", "1", "--quantity", "4")
+    stale = run("pledges", "update", pid, "--version", "1", "--quantity", "4", "--as", "bob")
     assert stale.exit_code == 2
     assert pid in stale.stderr and "version 2" in stale.stderr and "version 1" in stale.stderr
     assert "Traceback" not in stale.output
-    gone = run("pledges", "remove", pid, "--version", "1")
+    gone = run("pledges", "remove", pid, "--version", "1", "--as", "carol")
     assert gone.exit_code == 2
     assert run("pledges", "remove", pid, "--version", "2", "--actor", "carol").exit_code == 0
     audit = json.loads(run("pledges", "audit", "--pledge", pid, "--json").stdout)
@@ -101,10 +105,14 @@ def test_unknown_capability_exits_2(run: Run) -> None:
 def test_malformed_csv_exits_2_and_writes_nothing(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "p.csv"
     assert run("pledges", "export", "--out", str(out)).exit_code == 0
-    lines = out.read_text().splitlines()
-    lines[2] = lines[2].replace(",committed,", ",promised,", 1)
-    lines[4] = lines[4].split(",", 1)[0] + ",GBR,frigat" + "," * (len(lines[0].split(",")) - 3)
-    out.write_text("\n".join(lines) + "\n")
+    rows = list(csv.reader(io.StringIO(out.read_text(), newline="")))
+    header = rows[0]
+    assert rows[2][header.index("status")] == "committed"
+    rows[2][header.index("status")] = "promised"
+    rows[4] = [rows[4][0], "GBR", "frigat"] + [""] * (len(header) - 3)
+    edited = io.StringIO()
+    csv.writer(edited, lineterminator="\n").writerows(rows)
+    out.write_text(edited.getvalue())
     before = run("pledges", "export", "--format", "json").stdout
     result = run("pledges", "import", str(out))
     assert result.exit_code == 2, result.output

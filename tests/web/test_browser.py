@@ -152,3 +152,40 @@ def test_scenarios_and_a_run_with_progress(server: tuple[str, Tokens], browser: 
     expect(page.locator("#run-result")).to_contain_text('"classes"')
     page.screenshot(path=str(ARTIFACTS / "run.png"), full_page=True)
     page.close()
+
+
+def test_every_page_loads_only_local_assets_under_the_csp(
+    server: tuple[str, Tokens], browser: object
+) -> None:
+    """Zero requests to any other origin on any page, and nothing the CSP had to block."""
+    from playwright.sync_api import expect
+
+    base, tokens = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    _sign_in(page, base, tokens.planner)
+    expect(page.locator("#map > svg")).to_be_visible()
+    from guarantor.web.pages import PAGES
+
+    for path in PAGES:
+        response = page.goto(base + path)
+        assert response is not None and response.ok, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("networkidle")
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        response = page.goto(base + path)
+        assert response is not None
+        assert response.status == (200 if path == "/openapi.json" else 404), path
+    page.close()
+
+    outside = [u for u in requests if not u.startswith(base + "/")]
+    assert not outside, f"requests to other origins: {outside}"
+    blocked = [m for m in console if "Content Security Policy" in m]
+    assert not blocked, blocked
+    assert not errors, errors

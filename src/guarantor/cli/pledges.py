@@ -1,42 +1,64 @@
 """``guarantor pledges``: list, add, update, remove, import and export stored pledges.
 
-Every change is audited (``--actor``, default $USER) and made against a version: a stale
-version is refused with exit code 2 and a message naming the current version.
+Every change is audited and made against a version: a stale version is refused with exit
+code 2 and a message naming the current version. On a store with users, the writer is one of
+them (``--as USER``, default: the login name) and their role applies (a viewer changes
+nothing, a nation-editor only its nation's pledges); a personal store records the login name.
 """
 
 from __future__ import annotations
 
 import json
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from guarantor.cli.common import console, new_app, print_json
-from guarantor.cli.store import ACTOR_HELP, DATABASE_HELP, transaction, write_text
+from guarantor.cli.common import PlainTable, console, new_app, print_json, say
+from guarantor.cli.store import (
+    AS_HELP,
+    DATABASE_HELP,
+    require_nation,
+    transaction,
+    write_text,
+    writing,
+)
 from guarantor.errors import InputError, Problem
 from guarantor.scenarios import default_scenario_name, load_scenario
-from guarantor.store import Repository, StoredPledge
+from guarantor.store import PledgeInput, Repository, StoredPledge
 from guarantor.store.tabular import format_for, parse_pledges, pledges_to_csv, pledges_to_json
+from guarantor.store.users import User
 
 app = new_app("Stored pledges: list, add, update, remove, import, export, audit.")
 
 SCENARIO_HELP = "Stored scenario (default: the default scenario, imported first if missing)."
 
 
+#: Largest pledge file read (100,000 rows of CSV are about 30 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def ensure_scenario(repo: Repository, name: str | None) -> str:
-    """The scenario's name; a scenario missing from the store is imported from its file first."""
+    """The scenario's name; a scenario missing from the store is imported from its file first
+    (audited as "system", as the web app seeds an empty store)."""
     name = name or default_scenario_name()
     if not repo.has_scenario(name):
-        repo.import_scenario(load_scenario(name))
+        Repository(repo.session, "system", repo.ref).import_scenario(load_scenario(name))
     return name
 
 
 def _read(path: Path) -> str:
+    """A file's text, exactly (no newline translation: cells may hold line breaks)."""
     try:
-        return path.read_text(encoding="utf-8")
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+            reason = f"file too large ({info.st_size:,} bytes; at most {MAX_FILE_BYTES:,})"
+            raise InputError([Problem(where=str(path), reason=reason)])
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError([Problem(where=str(path), reason="not a regular file")])
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise InputError([Problem(where=str(path), reason="file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -111,7 +133,20 @@ def _print_pledge(verb: str, sp: StoredPledge, as_json: bool) -> None:
     if as_json:
         print_json(sp.to_json())
     else:
-        console.print(f"{verb} pledge {sp.pledge.id} in {sp.scenario} (version {sp.version})")
+        say(verb + " pledge {} in {} (version {})", sp.pledge.id, sp.scenario, sp.version)
+
+
+def _check_import(repo: Repository, user: User | None, name: str, items: list[PledgeInput]) -> None:
+    """A nation-editor's import touches only its nation's pledges (new and stored)."""
+    if user is None or user.can_plan:
+        return
+    stored = repo.pledge_nations(name)
+    for item in items:
+        nation, pid = item.data.get("nation"), item.data.get("id")
+        if isinstance(nation, str):
+            require_nation(user, nation)
+        if isinstance(pid, str) and pid in stored:
+            require_nation(user, stored[pid])
 
 
 # Options shared by add and update (Typer needs them spelled out on each command).
@@ -135,7 +170,7 @@ NOTES_OPT = typer.Option(None, "--notes", help="Free notes on the pledge.")
 FROM_JSON_OPT = typer.Option(None, "--from-json", help="JSON object of pledge fields.")
 SCENARIO_OPT = typer.Option(None, "--scenario", help=SCENARIO_HELP)
 DATABASE_OPT = typer.Option(None, "--database", help=DATABASE_HELP)
-ACTOR_OPT = typer.Option(None, "--actor", help=ACTOR_HELP)
+AS_OPT = typer.Option(None, "--as", "--actor", help=AS_HELP)
 JSON_OPT = typer.Option(False, "--json", help="Print JSON.")
 
 
@@ -145,16 +180,15 @@ def list_cmd(
     nation: str = typer.Option(None, "--nation", help="Only this contributor's pledges."),
     as_json: bool = JSON_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
 ) -> None:
     """List a scenario's stored pledges with their versions."""
-    with transaction(database, actor) as repo:
+    with transaction(database) as repo:
         name = ensure_scenario(repo, scenario)
         rows = repo.list_pledges(name, nation)
     if as_json:
         print_json([r.to_json() for r in rows])
         return
-    table = Table(title=f"Pledges in {name} ({len(rows)})")
+    table = PlainTable(title=f"Pledges in {name} ({len(rows)})")
     for col in ("id", "nation", "capability", "qty", "status", "ready (d)", "conditions", "ver"):
         table.add_column(col)
     for r in rows:
@@ -194,7 +228,7 @@ def add(
     from_json: Path = FROM_JSON_OPT,
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
+    as_user: str = AS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Add a pledge (fields as options, or --from-json FILE; options override the file)."""
@@ -207,7 +241,9 @@ def add(
                 [Problem("add", "required: who reported the pledge", None, "--source")]
             )
         prov.setdefault("date", datetime.now(UTC).date().isoformat())
-    with transaction(database, actor) as repo:
+    with writing(database, as_user) as (repo, user):
+        if isinstance(data.get("nation"), str):
+            require_nation(user, data["nation"])
         name = ensure_scenario(repo, scenario)
         if "id" not in data and isinstance(data.get("nation"), str):
             taken = {sp.pledge.id for sp in repo.list_pledges(name)}
@@ -244,7 +280,7 @@ def update(
     from_json: Path = FROM_JSON_OPT,
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
+    as_user: str = AS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Change a pledge made at --version; a stale version is refused (exit 2)."""
@@ -255,8 +291,11 @@ def update(
         raise InputError(
             [Problem("update", "nothing to change: give a field option or --from-json")]
         )
-    with transaction(database, actor) as repo:
+    with writing(database, as_user) as (repo, user):
         name = ensure_scenario(repo, scenario)
+        require_nation(user, repo.get_pledge(name, pledge_id).pledge.nation)
+        if isinstance(changes.get("nation"), str):
+            require_nation(user, changes["nation"])
         sp = repo.update_pledge(name, pledge_id, version, changes)
     _print_pledge("updated", sp, as_json)
 
@@ -267,13 +306,14 @@ def remove(
     version: int = typer.Option(..., "--version", help="The version you read (see `list`)."),
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
+    as_user: str = AS_OPT,
 ) -> None:
     """Remove a pledge at --version; a stale version is refused (exit 2)."""
-    with transaction(database, actor) as repo:
+    with writing(database, as_user) as (repo, user):
         name = ensure_scenario(repo, scenario)
+        require_nation(user, repo.get_pledge(name, pledge_id).pledge.nation)
         repo.remove_pledge(name, pledge_id, version)
-    console.print(f"removed pledge {pledge_id} from {name}")
+    say("removed pledge {} from {}", pledge_id, name)
 
 
 @app.command("import")
@@ -282,16 +322,20 @@ def import_cmd(
     fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension)."),
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
+    as_user: str = AS_OPT,
 ) -> None:
     """Add and update pledges from a file, all or nothing; every bad row is reported."""
     items = parse_pledges(_read(path), str(path), format_for(str(path), fmt))
-    with transaction(database, actor) as repo:
+    with writing(database, as_user) as (repo, user):
         name = ensure_scenario(repo, scenario)
+        _check_import(repo, user, name, items)
         summary = repo.import_pledges(name, items)
-    console.print(
-        f"imported into {name}: {len(summary.added)} added, {len(summary.updated)} updated, "
-        f"{len(summary.unchanged)} unchanged"
+    say(
+        "imported into {}: {} added, {} updated, {} unchanged",
+        name,
+        len(summary.added),
+        len(summary.updated),
+        len(summary.unchanged),
     )
 
 
@@ -301,11 +345,10 @@ def export(
     fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension; json)."),
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
-    actor: str = ACTOR_OPT,
 ) -> None:
-    """Export a scenario's pledges, with their versions, as CSV or JSON."""
+    """Export a scenario's pledges, with their versions, as CSV (spreadsheet-safe) or JSON."""
     kind = format_for(str(out), fmt) if out and str(out) != "-" else format_for("-", fmt or "json")
-    with transaction(database, actor) as repo:
+    with transaction(database) as repo:
         name = ensure_scenario(repo, scenario)
         rows = repo.list_pledges(name)
     write_text(pledges_to_csv(rows) if kind == "csv" else pledges_to_json(rows), out)
@@ -320,7 +363,7 @@ def audit(
     database: str = DATABASE_OPT,
 ) -> None:
     """Show the audit trail: who changed what, when (UTC), before and after."""
-    with transaction(database, None) as repo:
+    with transaction(database) as repo:
         entries = repo.audit(
             scenario=scenario,
             entity="pledge" if pledge_id else None,
@@ -330,7 +373,7 @@ def audit(
     if as_json:
         print_json([e.to_json() for e in entries])
         return
-    table = Table(title=f"Audit ({len(entries)} latest)")
+    table = PlainTable(title=f"Audit ({len(entries)} latest)")
     for col in ("when (UTC)", "who", "action", "entity", "scenario", "changed"):
         table.add_column(col)
     for e in entries:

@@ -9,38 +9,105 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.table import Table
+from sqlalchemy.orm import Session
 
-from guarantor.cli.common import console, new_app, print_json
-from guarantor.errors import InputError, Problem
+from guarantor.cli.common import PlainTable, console, new_app, print_json, say
+from guarantor.errors import InputError, NotFoundError, Problem
 from guarantor.scenarios import load_scenario, scenario_to_toml
 from guarantor.store import Repository, Store, current_revision, database_url
+from guarantor.store.inputs import ForbiddenError
+from guarantor.store.users import Role, User, get_user, has_users
 
 app = new_app("The persistent store: scenarios and pledges in SQLite or PostgreSQL.")
 
 DATABASE_HELP = "Database URL (default: GUARANTOR_DATABASE_URL, else the per-user SQLite file)."
-ACTOR_HELP = "Who the audit trail names for this change (default: $USER)."
+AS_HELP = (
+    "The stored user making this change, as the audit will name them (default: your login "
+    "name). A store with users accepts only one of them; a personal store (no users) records "
+    "your login name."
+)
+#: Kept for callers that still import it.
+ACTOR_HELP = AS_HELP
 
 
-def actor_name(actor: str | None) -> str:
-    """The audit's actor: the option, else $USER, else the login name."""
-    if actor:
-        return actor
+def login_name() -> str:
+    """The operating system's name for whoever runs the command."""
     try:
         return os.environ.get("USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
 
 
+def actor_name(actor: str | None) -> str:
+    """The audit's actor on a personal store: the option, else the login name."""
+    return actor or login_name()
+
+
+def acting_user(session: Session, given: str | None) -> tuple[str, User | None]:
+    """Who writes: the name the audit records and the stored user (None on a personal store).
+
+    On a store with users the writer must be one of them (``--as``, else the login name),
+    and not a viewer; a personal store (no users) records the login name, and ``--as`` is
+    refused there rather than written down unchecked.
+    """
+    if not has_users(session):
+        if given:
+            reason = (
+                f"this store has no users, so {given!r} cannot be checked: leave --as out to "
+                "write as your login name, or add users with `guarantor users add`"
+            )
+            raise InputError([Problem(where="--as", reason=reason)])
+        return login_name(), None
+    name = given or login_name()
+    try:
+        user = get_user(session, name)
+    except NotFoundError:
+        how = "name one with --as" if given is None else "see `guarantor users list`"
+        reason = f"{name!r} is not a user of this store ({how})"
+        raise InputError([Problem(where="--as", reason=reason)]) from None
+    if user.role is Role.VIEWER:
+        raise ForbiddenError([Problem(where="--as", reason=f"{name} is a viewer: no changes")])
+    return user.name, user
+
+
+def require_nation(user: User | None, nation: str, what: str = "pledges") -> None:
+    """Refuse a write a nation-editor may not make (others may make every write)."""
+    if user is not None and not user.may_edit_nation(nation):
+        reason = f"{user.name} edits {user.nation}'s {what} only, not {nation}'s"
+        raise ForbiddenError([Problem(where="--as", reason=reason)])
+
+
+def require_planner(user: User | None) -> None:
+    """Refuse a write only planners and admins may make."""
+    if user is not None and not user.can_plan:
+        reason = f"{user.name} is a {user.role.value}: planners and admins only"
+        raise ForbiddenError([Problem(where="--as", reason=reason)])
+
+
 @contextmanager
-def transaction(database: str | None, actor: str | None) -> Iterator[Repository]:
-    """Open the store (migrating it if needed) and run one transaction on it."""
+def store_session(database: str | None) -> Iterator[Store]:
+    """The store, opened (and migrated if needed) and closed afterwards."""
     store = Store.open(database)
     try:
-        with store.transaction(actor_name(actor)) as repo:
-            yield repo
+        yield store
     finally:
         store.close()
+
+
+@contextmanager
+def transaction(database: str | None, actor: str | None = None) -> Iterator[Repository]:
+    """One transaction for reading (and seeding the default scenario, audited as "system")."""
+    with store_session(database) as store, store.transaction(actor or "system") as repo:
+        yield repo
+
+
+@contextmanager
+def writing(database: str | None, as_user: str | None) -> Iterator[tuple[Repository, User | None]]:
+    """One transaction for a change, made by the checked acting user (see
+    :func:`acting_user`)."""
+    with store_session(database) as store, store.sessions.begin() as session:
+        name, user = acting_user(session, as_user)
+        yield Repository(session, name, store.ref), user
 
 
 def write_text(text: str, out: Path | None) -> None:
@@ -52,7 +119,7 @@ def write_text(text: str, out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError([Problem(where=str(out), reason=exc.strerror or str(exc))]) from None
-    console.print(f"wrote {out}")
+    say("wrote {}", out)
 
 
 @app.command("import-scenario")
@@ -60,13 +127,14 @@ def import_scenario(
     scenario: str = typer.Argument(..., help="Scenario file or name on the search path."),
     replace: bool = typer.Option(False, "--replace", help="Bring a stored scenario up to it."),
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
-    actor: str = typer.Option(None, "--actor", help=ACTOR_HELP),
+    as_user: str = typer.Option(None, "--as", "--actor", help=AS_HELP),
 ) -> None:
-    """Import a scenario file into the store, in one transaction."""
+    """Import a scenario file into the store, in one transaction (planners and admins)."""
     sc = load_scenario(scenario)
-    with transaction(database, actor) as repo:
+    with writing(database, as_user) as (repo, user):
+        require_planner(user)
         stored = repo.import_scenario(sc, replace=replace)
-    console.print(f"imported {stored.name} v{stored.version} ({stored.pledges} pledges)")
+    say("imported {} v{} ({} pledges)", stored.name, stored.version, stored.pledges)
 
 
 @app.command("export-scenario")
@@ -76,7 +144,7 @@ def export_scenario(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """Export a stored scenario, with its current pledges, as a scenario TOML file."""
-    with transaction(database, None) as repo:
+    with transaction(database) as repo:
         sc = repo.export_scenario(name)
     write_text(scenario_to_toml(sc), out)
 
@@ -87,12 +155,12 @@ def list_cmd(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """List the stored scenarios."""
-    with transaction(database, None) as repo:
+    with transaction(database) as repo:
         rows = repo.list_scenarios()
     if as_json:
         print_json([r.to_json() for r in rows])
         return
-    table = Table(title=f"Stored scenarios ({len(rows)})")
+    table = PlainTable(title=f"Stored scenarios ({len(rows)})")
     for col in ("name", "version", "as of", "pledges", "updated (UTC)", "title"):
         table.add_column(col)
     for r in rows:
@@ -105,10 +173,7 @@ def list_cmd(
 @app.command()
 def migrate(database: str = typer.Option(None, "--database", help=DATABASE_HELP)) -> None:
     """Bring the store's schema to the newest revision (every command does this too)."""
-    store = Store.open(database)
-    try:
+    with store_session(database) as store:
         revision = current_revision(store.engine)
-    finally:
-        store.close()
     shown = database_url(database)
-    console.print(f"store at revision {revision}: {shown if '@' not in shown else '(server)'}")
+    say("store at revision {}: {}", revision, shown if "@" not in shown else "(server)")

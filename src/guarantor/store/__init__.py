@@ -18,20 +18,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
 from guarantor.data import ReferenceData
 from guarantor.errors import InputError, Problem
 from guarantor.store.db import DATABASE_ENV, database_url, default_sqlite_path, make_engine
+from guarantor.store.inputs import ForbiddenError, ImportSummary, PledgeInput, StaleVersionError
 from guarantor.store.migrate import current_revision, head_revision, upgrade_to_head
 from guarantor.store.records import AuditEntry, StoredPledge, StoredScenario
-from guarantor.store.repository import (
-    ImportSummary,
-    PledgeInput,
-    Repository,
-    StaleVersionError,
-)
+from guarantor.store.repository import Repository
 
 
 class Store:
@@ -54,7 +50,7 @@ class Store:
         if upgrade:
             try:
                 upgrade_to_head(engine)
-            except OperationalError as exc:
+            except DatabaseError as exc:
                 engine.dispose()
                 shown = engine.url.render_as_string(hide_password=True)
                 reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -77,6 +73,7 @@ class Store:
 __all__ = [
     "DATABASE_ENV",
     "AuditEntry",
+    "ForbiddenError",
     "ImportSummary",
     "PledgeInput",
     "Repository",

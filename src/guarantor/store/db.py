@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from guarantor.errors import InputError, Problem
@@ -41,21 +41,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    """An engine for a database URL (see :func:`database_url`); creates an SQLite file's folder.
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
-    Bad URLs are the user's to fix, so they raise :class:`InputError`, not a driver error.
+
+def _check_sqlite_file(text: str, db: str) -> None:
+    """Refuse, in one sentence, an SQLite path that cannot be a store.
+
+    The per-user default file gets its folder created; any other path must name a file in an
+    existing folder, and an existing file must be an SQLite database (an empty file is one).
+    """
+    path = Path(db).expanduser()
+    if path == default_sqlite_path():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = f"cannot create the folder {path.parent}: {exc.strerror or exc}"
+            raise InputError([Problem(where=text, reason=reason)]) from None
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise InputError([Problem(where=text, reason=f"the folder {folder} {what}")])
+    if path.is_dir():
+        raise InputError([Problem(where=text, reason=f"{path} is a folder, not a database file")])
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            reason = f"cannot read {path}: {exc.strerror or exc}"
+            raise InputError([Problem(where=text, reason=reason)]) from None
+        if head and head != SQLITE_MAGIC:
+            reason = f"{path} is not an SQLite database (give a new file name, or a store's file)"
+            raise InputError([Problem(where=text, reason=reason)])
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for a database URL (see :func:`database_url`).
+
+    Bad URLs, SQLite paths in folders that do not exist and files that are not databases are
+    the user's to fix, so they raise :class:`InputError`, not a driver error.
     """
     text = database_url(url)
     try:
-        parsed = make_url(text)
+        parsed: URL = make_url(text)
     except ArgumentError:
-        raise InputError([Problem(where=text, reason="not a database URL")]) from None
+        reason = "not a database URL (for a file, write sqlite:///PATH)"
+        raise InputError([Problem(where=text, reason=reason)]) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _check_sqlite_file(text, db)
     elif backend == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:

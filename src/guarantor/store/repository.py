@@ -1,19 +1,19 @@
 """The store's repository: the one API the CLI and the web app use to read and write.
 
 A :class:`Repository` works inside one session (one transaction); it never commits. Every
-write is validated first (the pydantic models, then the scenario's cross-reference checks),
-so bad input raises :class:`InputError` before anything reaches the database, and every
-write leaves an audit entry with who, when, and the entity before and after.
+write is validated first (stored text, the pydantic models, then the scenario's
+cross-reference checks), so bad input raises :class:`InputError` before anything reaches the
+database, and every write leaves an audit entry with who, when, and the entity before and
+after. Imports of many pledges are written in bulk (:mod:`guarantor.store.pledge_import`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,98 +23,32 @@ from guarantor.errors import ConflictError, InputError, NotFoundError, Problem
 from guarantor.model import Contributor, Harmony, Pledge, Scenario
 from guarantor.scenarios.checks import check_references
 from guarantor.scenarios.loader import validation_problems
+from guarantor.store.audit import audit_entries
+from guarantor.store.convert import (
+    assign,
+    audit_pledge,
+    deep_merge,
+    pledge_from_row,
+    pledge_to_values,
+)
+from guarantor.store.inputs import ImportSummary, PledgeInput, StaleVersionError
+from guarantor.store.limits import NAME_MAX, PLEDGE_LIMITS, SCENARIO_LIMITS, text_problem
+from guarantor.store.limits import text_problems as _text_problems
 from guarantor.store.records import AuditEntry, StoredPledge, StoredScenario
 from guarantor.store.schema import AuditRow, ContributorRow, PledgeRow, ScenarioRow, utcnow
 
+__all__ = [
+    "ImportSummary",
+    "PledgeInput",
+    "Repository",
+    "StaleVersionError",
+    "deep_merge",
+    "pledge_from_row",
+    "pledge_to_values",
+]
+
 #: Parts of a scenario kept in their own tables rather than in ``scenarios.content``.
 SPLIT_FIELDS = frozenset({"pledges", "contributors"})
-
-
-class StaleVersionError(ConflictError):
-    """A write against a version that is no longer current; nothing was changed."""
-
-    def __init__(self, scenario: str, pledge_id: str, given: int, current: int | None) -> None:
-        self.scenario, self.pledge_id, self.given, self.current = (
-            scenario,
-            pledge_id,
-            given,
-            current,
-        )
-        now = f"is at version {current}" if current is not None else "has changed"
-        super().__init__(
-            f"pledge {pledge_id!r} in scenario {scenario!r} {now}, but version {given} was "
-            "given: someone changed it since you read it; nothing was written. "
-            "Read it again and reapply your change."
-        )
-
-
-@dataclass(frozen=True)
-class PledgeInput:
-    """A pledge to import, as read from a file, with where it came from for error messages.
-
-    ``columns`` maps a model field path (``provenance.source``) to the name the file uses for
-    it (``source``), so problems name the user's column.
-    """
-
-    data: Mapping[str, Any]
-    where: str
-    line: int | None = None
-    version: int | None = None
-    columns: Mapping[str, str] = field(default_factory=dict)
-    prefix: str = ""
-
-    def field_name(self, path: str | None) -> str | None:
-        """The name the source uses for a model field path."""
-        if path is None:
-            return None
-        base, bracket, rest = path.partition("[")
-        return self.prefix + self.columns.get(base, base) + bracket + rest
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import of pledges did."""
-
-    added: list[str]
-    updated: list[str]
-    unchanged: list[str]
-
-
-def pledge_to_values(p: Pledge) -> dict[str, Any]:
-    """A pledge's column values (everything but ids, position and version)."""
-    return {
-        "nation": p.nation,
-        "capability": p.capability,
-        "quantity": p.quantity,
-        "status": p.status.value,
-        "readiness_days": p.readiness_days,
-        "sustainment_mode": p.sustainment.mode,
-        "sustainment_tour_months": p.sustainment.tour_months,
-        "caveats": p.caveats.model_dump(mode="json"),
-        "provenance": p.provenance.model_dump(mode="json"),
-        "notes": p.notes,
-    }
-
-
-def pledge_from_row(row: PledgeRow) -> Pledge:
-    """The domain pledge a row holds."""
-    return Pledge.model_validate(
-        {
-            "id": row.pledge_id,
-            "nation": row.nation,
-            "capability": row.capability,
-            "quantity": row.quantity,
-            "status": row.status,
-            "readiness_days": row.readiness_days,
-            "sustainment": {
-                "mode": row.sustainment_mode,
-                "tour_months": row.sustainment_tour_months,
-            },
-            "caveats": row.caveats,
-            "provenance": row.provenance,
-            "notes": row.notes,
-        }
-    )
 
 
 def _stored(row: PledgeRow, scenario: str) -> StoredPledge:
@@ -126,22 +60,6 @@ def _stored(row: PledgeRow, scenario: str) -> StoredPledge:
     )
 
 
-def _audit_pledge(p: Pledge, version: int) -> dict[str, Any]:
-    return {**p.model_dump(mode="json"), "version": version}
-
-
-def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """``changes`` over ``base``; nested mappings merge key by key (a partial update)."""
-    out = dict(base)
-    for key, value in changes.items():
-        old = out.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            out[key] = deep_merge(old, value)
-        else:
-            out[key] = value
-    return out
-
-
 class Repository:
     """Reads and writes scenarios, pledges and the audit trail inside one session.
 
@@ -149,6 +67,9 @@ class Repository:
     """
 
     def __init__(self, session: Session, actor: str, ref: ReferenceData | None = None) -> None:
+        bad = text_problem(actor, NAME_MAX) or (None if actor.strip() else "is empty")
+        if bad is not None:
+            raise InputError([Problem(where="actor", reason=f"the actor's name {bad}")])
         self.session = session
         self.actor = actor
         self.ref = ref or reference()
@@ -228,14 +149,18 @@ class Repository:
         clients holding a version still get a conflict rather than a silent overwrite.
         """
         where = f"scenario {scenario.name}"
-        issues = check_references(scenario, self.ref)
-        if issues:
-            raise InputError(
-                [
-                    Problem(where=where, path=".".join(str(p) for p in loc), reason=reason)
-                    for loc, reason in issues
-                ]
-            )
+        dumped = scenario.model_dump(mode="json")
+        problems = _text_problems(
+            dumped,
+            {**SCENARIO_LIMITS, **{f"pledges.{k}": v for k, v in PLEDGE_LIMITS.items()}},
+            lambda path, reason: Problem(where=where, path=path, reason=reason),
+        )
+        problems += [
+            Problem(where=where, path=".".join(str(p) for p in loc), reason=reason)
+            for loc, reason in check_references(scenario, self.ref)
+        ]
+        if problems:
+            raise InputError(problems)
         row = self.session.scalar(select(ScenarioRow).where(ScenarioRow.name == scenario.name))
         before: dict[str, Any] | None = None
         content = scenario.model_dump(mode="json", exclude=set(SPLIT_FIELDS))
@@ -258,19 +183,10 @@ class Repository:
                 )
             action = "replace"
             before = self.export_scenario(scenario.name).model_dump(mode="json")
-            for key, value in meta.items():
-                if getattr(row, key) != value:
-                    setattr(row, key, value)
+            assign(row, meta)
         self.session.flush()
         self._sync_children(row, scenario)
-        self._audit(
-            action,
-            "scenario",
-            scenario.name,
-            scenario.name,
-            before,
-            scenario.model_dump(mode="json"),
-        )
+        self._audit(action, "scenario", scenario.name, scenario.name, before, dumped)
         return next(s for s in self.list_scenarios() if s.name == scenario.name)
 
     def _sync_children(self, row: ScenarioRow, scenario: Scenario) -> None:
@@ -287,7 +203,7 @@ class Repository:
             if crow is None:
                 row.contributors.append(ContributorRow(code=c.code, **values))
             else:
-                _assign(crow, values)
+                assign(crow, values)
         self.session.flush()
         wanted = {p.id for p in scenario.pledges}
         existing = {p.pledge_id: p for p in row.pledges}
@@ -301,7 +217,7 @@ class Repository:
             if prow is None:
                 row.pledges.append(PledgeRow(pledge_id=p.id, **values))
             else:
-                _assign(prow, values)
+                assign(prow, values)
         self.session.flush()
         keep = {c.code for c in scenario.contributors}
         for code, crow in contributors.items():
@@ -337,70 +253,89 @@ class Repository:
         rows = self.session.scalars(query.order_by(PledgeRow.position, PledgeRow.id))
         return [_stored(p, scenario) for p in rows]
 
+    def pledge_nations(self, scenario: str) -> dict[str, str]:
+        """Each stored pledge's nation, by pledge id (one light query)."""
+        row = self._scenario_row(scenario)
+        query = select(PledgeRow.pledge_id, PledgeRow.nation).where(PledgeRow.scenario_id == row.id)
+        return dict(self.session.execute(query).tuples().all())
+
     def get_pledge(self, scenario: str, pledge_id: str) -> StoredPledge:
         """One pledge with its current version."""
         return _stored(self._pledge_row(self._scenario_row(scenario), pledge_id), scenario)
 
     @staticmethod
-    def _validate(item: PledgeInput) -> Pledge | list[Problem]:
+    def validate_input(item: PledgeInput) -> Pledge | list[Problem]:
+        """The pledge an input describes, or every problem with it (text, fields)."""
+
+        def problem(path: str, reason: str) -> Problem:
+            return Problem(
+                where=item.where, line=item.line, path=item.field_name(path), reason=reason
+            )
+
+        problems = _text_problems(item.data, PLEDGE_LIMITS, problem)
         try:
-            return Pledge.model_validate(dict(item.data))
+            pledge = Pledge.model_validate(dict(item.data))
         except ValidationError as exc:
-            return [
-                Problem(
-                    where=item.where, line=item.line, path=item.field_name(p.path), reason=p.reason
-                )
+            return problems + [
+                Problem(item.where, p.reason, item.line, item.field_name(p.path))
                 for p in validation_problems(exc, item.where, None)
             ]
+        return problems or pledge
 
-    def _reference_problems(
-        self, row: ScenarioRow, pledges: Sequence[Pledge], check: Mapping[int, PledgeInput]
+    def reference_problems(
+        self, row: ScenarioRow, checked: Sequence[tuple[PledgeInput, Pledge]]
     ) -> list[Problem]:
-        """Cross-reference problems of the pledges at the indexes in ``check``."""
-        sc = self._base_scenario(row).model_copy(update={"pledges": list(pledges)})
+        """Cross-reference problems (nation, capability, zones) of the given pledges."""
+        sc = self._base_scenario(row).model_copy(update={"pledges": [p for _, p in checked]})
         problems = []
         for loc, reason in check_references(sc, self.ref):
-            if loc[0] != "pledges" or not isinstance(loc[1], int) or loc[1] not in check:
+            if loc[0] != "pledges" or not isinstance(loc[1], int):
                 continue
-            src = check[loc[1]]
+            src = checked[loc[1]][0]
             path = ".".join(str(p) for p in loc[2:])
             problems.append(
-                Problem(
-                    where=src.where,
-                    line=src.line,
-                    path=src.field_name(path),
-                    reason=reason,
-                )
+                Problem(where=src.where, line=src.line, path=src.field_name(path), reason=reason)
             )
         return problems
+
+    def _check(self, row: ScenarioRow, item: PledgeInput) -> Pledge:
+        pledge = self.validate_input(item)
+        if isinstance(pledge, list):
+            raise InputError(pledge)
+        problems = self.reference_problems(row, [(item, pledge)])
+        if problems:
+            raise InputError(problems)
+        return pledge
 
     def add_pledge(self, scenario: str, data: Pledge | Mapping[str, Any]) -> StoredPledge:
         """Add a pledge (version 1); bad content or references raise :class:`InputError`."""
         row = self._scenario_row(scenario)
         raw = data.model_dump(mode="json") if isinstance(data, Pledge) else data
-        where = f"pledge {raw.get('id', '?')}"
-        pledge = self._validate(PledgeInput(raw, where))
-        if isinstance(pledge, list):
-            raise InputError(pledge)
-        if any(p.pledge_id == pledge.id for p in row.pledges):
-            raise ConflictError(f"pledge {pledge.id!r} already exists in scenario {scenario!r}")
-        current = [pledge_from_row(p) for p in row.pledges]
-        problems = self._reference_problems(
-            row, [*current, pledge], {len(current): PledgeInput(raw, where)}
+        pledge = self._check(row, PledgeInput(raw, f"pledge {raw.get('id', '?')}"))
+        taken = select(PledgeRow.id).where(
+            PledgeRow.scenario_id == row.id, PledgeRow.pledge_id == pledge.id
         )
-        if problems:
-            raise InputError(problems)
-        position = max((p.position for p in row.pledges), default=-1) + 1
-        prow = PledgeRow(pledge_id=pledge.id, position=position, **pledge_to_values(pledge))
-        row.pledges.append(prow)
+        if self.session.scalar(select(exists(taken))):
+            raise ConflictError(f"pledge {pledge.id!r} already exists in scenario {scenario!r}")
+        last = self.session.scalar(
+            select(func.max(PledgeRow.position)).where(PledgeRow.scenario_id == row.id)
+        )
+        prow = PledgeRow(
+            scenario_id=row.id,
+            pledge_id=pledge.id,
+            position=(last if last is not None else -1) + 1,
+            **pledge_to_values(pledge),
+        )
+        self.session.add(prow)
         try:
             self.session.flush()
         except IntegrityError:
             raise ConflictError(
                 f"pledge {pledge.id!r} was added to scenario {scenario!r} by someone else"
             ) from None
+        self.session.expire(row, ["pledges"])
         self._audit(
-            "create", "pledge", pledge.id, scenario, None, _audit_pledge(pledge, prow.version)
+            "create", "pledge", pledge.id, scenario, None, audit_pledge(pledge, prow.version)
         )
         return _stored(prow, scenario)
 
@@ -443,27 +378,18 @@ class Repository:
             raise InputError(
                 [Problem(where=where, path="id", reason="a pledge's id cannot change")]
             )
-        new = self._validate(PledgeInput(raw, where))
-        if isinstance(new, list):
-            raise InputError(new)
+        new = self._check(row, PledgeInput(raw, where))
         if new == old:
             return _stored(prow, scenario)
-        pledges = [new if p.pledge_id == pledge_id else pledge_from_row(p) for p in row.pledges]
-        index = next(i for i, p in enumerate(row.pledges) if p.pledge_id == pledge_id)
-        problems = self._reference_problems(row, pledges, {index: PledgeInput(raw, where)})
-        if problems:
-            raise InputError(problems)
-        for key, value in pledge_to_values(new).items():
-            if getattr(prow, key) != value:
-                setattr(prow, key, value)
+        assign(prow, pledge_to_values(new))
         self._flush_versioned(scenario, prow, version)
         self._audit(
             "update",
             "pledge",
             pledge_id,
             scenario,
-            _audit_pledge(old, version),
-            _audit_pledge(new, prow.version),
+            audit_pledge(old, version),
+            audit_pledge(new, prow.version),
         )
         return _stored(prow, scenario)
 
@@ -473,102 +399,22 @@ class Repository:
         prow = self._pledge_row(row, pledge_id)
         self._check_version(scenario, prow, version)
         old = pledge_from_row(prow)
-        row.pledges.remove(prow)
+        self.session.delete(prow)
         self._flush_versioned(scenario, prow, version)
-        self._audit("remove", "pledge", pledge_id, scenario, _audit_pledge(old, version), None)
+        self.session.expire(row, ["pledges"])
+        self._audit("remove", "pledge", pledge_id, scenario, audit_pledge(old, version), None)
 
     def import_pledges(self, scenario: str, items: Sequence[PledgeInput]) -> ImportSummary:
-        """Add new pledges and update existing ones, all or nothing.
+        """Add new pledges and update existing ones, all or nothing, written in bulk.
 
         Every problem in every item is reported at once (:class:`InputError`) before anything
         is written. An item for an existing pledge whose content differs must carry that
         pledge's current version: a missing version is an input problem, a stale one a
         conflict.
         """
-        row = self._scenario_row(scenario)
-        existing = {p.pledge_id: p for p in row.pledges}
-        problems: list[Problem] = []
-        seen: dict[str, PledgeInput] = {}
-        parsed: list[tuple[PledgeInput, Pledge]] = []
-        for item in items:
-            result = self._validate(item)
-            if isinstance(result, list):
-                problems += result
-                continue
-            first = seen.get(result.id)
-            if first is not None:
-                at = f" (also on line {first.line})" if first.line is not None else ""
-                problems.append(
-                    Problem(
-                        item.where,
-                        f"duplicate pledge id {result.id!r}{at}",
-                        item.line,
-                        item.field_name("id"),
-                    )
-                )
-                continue
-            seen[result.id] = item
-            parsed.append((item, result))
-        final = {pid: pledge_from_row(p) for pid, p in existing.items()}
-        changed: list[tuple[PledgeInput, Pledge]] = []
-        unchanged: list[str] = []
-        stale: list[StaleVersionError] = []
-        for item, pledge in parsed:
-            prow = existing.get(pledge.id)
-            if prow is not None and final[pledge.id] == pledge:
-                unchanged.append(pledge.id)
-                continue
-            if prow is not None:
-                if item.version is None:
-                    problems.append(
-                        Problem(
-                            item.where,
-                            f"pledge {pledge.id!r} exists (version {prow.version}) and differs: "
-                            "give its version to overwrite it",
-                            item.line,
-                            item.field_name("version"),
-                        )
-                    )
-                    continue
-                if item.version != prow.version:
-                    stale.append(StaleVersionError(scenario, pledge.id, item.version, prow.version))
-                    continue
-            final[pledge.id] = pledge
-            changed.append((item, pledge))
-        order = list(final)
-        check = {order.index(p.id): item for item, p in changed}
-        problems += self._reference_problems(row, list(final.values()), check)
-        if problems:
-            raise InputError(sorted(problems, key=lambda p: (p.where, p.line or 0)))
-        if stale:
-            raise ConflictError("\n".join(str(e) for e in stale))
-        added, updated = [], []
-        position = max((p.position for p in row.pledges), default=-1)
-        for _item, pledge in changed:
-            prow = existing.get(pledge.id)
-            if prow is None:
-                position += 1
-                prow = PledgeRow(pledge_id=pledge.id, position=position, **pledge_to_values(pledge))
-                row.pledges.append(prow)
-                self.session.flush()
-                self._audit("create", "pledge", pledge.id, scenario, None, _audit_pledge(pledge, 1))
-                added.append(pledge.id)
-            else:
-                old, version = pledge_from_row(prow), prow.version
-                for key, value in pledge_to_values(pledge).items():
-                    if getattr(prow, key) != value:
-                        setattr(prow, key, value)
-                self._flush_versioned(scenario, prow, version)
-                self._audit(
-                    "update",
-                    "pledge",
-                    pledge.id,
-                    scenario,
-                    _audit_pledge(old, version),
-                    _audit_pledge(pledge, prow.version),
-                )
-                updated.append(pledge.id)
-        return ImportSummary(added=added, updated=updated, unchanged=unchanged)
+        from guarantor.store.pledge_import import import_pledges
+
+        return import_pledges(self, self._scenario_row(scenario), items)
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -603,35 +449,4 @@ class Repository:
         limit: int | None = 100,
     ) -> list[AuditEntry]:
         """The latest audit entries (oldest first), filtered by scenario and entity."""
-        query = select(AuditRow)
-        if scenario is not None:
-            query = query.where(AuditRow.scenario == scenario)
-        if entity is not None:
-            query = query.where(AuditRow.entity == entity)
-        if entity_id is not None:
-            query = query.where(AuditRow.entity_id == entity_id)
-        query = query.order_by(AuditRow.id.desc())
-        if limit is not None:
-            query = query.limit(limit)
-        rows = list(self.session.scalars(query))
-        return [
-            AuditEntry(
-                id=r.id,
-                at=r.at,
-                actor=r.actor,
-                action=r.action,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                scenario=r.scenario,
-                before=r.before,
-                after=r.after,
-            )
-            for r in reversed(rows)
-        ]
-
-
-def _assign(row: object, values: dict[str, Any]) -> None:
-    """Set the attributes that changed, so that an unchanged row is not written again."""
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
+        return audit_entries(self.session, scenario, entity, entity_id, limit)

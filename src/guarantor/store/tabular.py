@@ -5,6 +5,12 @@ CSV has one row per pledge; caveat lists (zones, excluded roles, conditions) are
 ``assumption`` and ``provenance_note``. JSON is an array of pledge objects as
 ``guarantor pledges list --json`` prints them (``{"pledges": [...]}`` is accepted too).
 A ``version`` column or key, where given, is the version an update is made against.
+
+Spreadsheet safety (OWASP's CSV-injection rule): every exported cell is quoted, and a cell
+that a spreadsheet could read as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a
+tab, a carriage return or other white space) gets a leading ``'``, as does one that starts
+with ``'`` itself. Import removes exactly that one ``'``, so a file reads back as it was
+written; free-text columns keep their spaces. A UTF-8 byte-order mark is accepted.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from guarantor.errors import InputError, Problem
 from guarantor.model import Pledge
+from guarantor.store.limits import no_gc
 from guarantor.store.records import StoredPledge
 from guarantor.store.repository import PledgeInput
 
@@ -44,6 +52,13 @@ CSV_FIELDS: dict[str, str] = {
 }
 CSV_COLUMNS: tuple[str, ...] = (*CSV_FIELDS, "version")
 LIST_COLUMNS = frozenset({"zones", "excluded_roles", "conditions"})
+#: Columns of free text: kept as written (not stripped of spaces).
+TEXT_COLUMNS = frozenset({"source", "provenance_note", "notes"})
+#: Columns of whole numbers (the model takes numbers, not digits in text).
+INT_COLUMNS = frozenset({"quantity", "readiness_days"})
+_WHOLE = re.compile(r"[+-]?\d{1,18}(?:\.0*)?")
+#: A cell a spreadsheet could take for a formula, or one starting with the escape itself.
+_NEEDS_ESCAPE = re.compile(r"[=+\-@'\s]")
 REQUIRED_COLUMNS = ("id", "nation", "capability", "quantity", "source", "date", "confidence")
 #: Model field path -> CSV column, to name the user's column in problems.
 CSV_NAMES: dict[str, str] = {v: k for k, v in CSV_FIELDS.items()}
@@ -63,12 +78,26 @@ def format_for(path: str, explicit: str | None = None) -> Format:
     )
 
 
+def escape_cell(text: str) -> str:
+    """A cell safe to open in a spreadsheet: ``'`` before anything that could start a formula."""
+    return "'" + text if _NEEDS_ESCAPE.match(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The value :func:`escape_cell` was given (other cells are returned as they are)."""
+    if text.startswith("'") and _NEEDS_ESCAPE.match(text, 1):
+        return text[1:]
+    return text
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        text = ";".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = "" if value is None else str(value)
+    return escape_cell(text)
 
 
 def pledge_to_csv_row(pledge: Pledge, version: int | None = None) -> dict[str, str]:
@@ -87,7 +116,7 @@ def pledge_to_csv_row(pledge: Pledge, version: int | None = None) -> dict[str, s
 def pledges_to_csv(pledges: Sequence[StoredPledge]) -> str:
     """A CSV file of pledges with their versions."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for sp in pledges:
         writer.writerow(pledge_to_csv_row(sp.pledge, sp.version))
@@ -130,7 +159,7 @@ def parse_pledges_csv(text: str, where: str) -> list[PledgeInput]:
     Field content is checked later, by the repository, against the pledge model and the
     scenario, so that one :class:`InputError` names every bad row and field.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     problems: list[Problem] = []
     items: list[PledgeInput] = []
     try:
@@ -164,15 +193,21 @@ def parse_pledges_csv(text: str, where: str) -> list[PledgeInput]:
                 continue
             flat: dict[str, Any] = {}
             version: int | Problem | None = None
-            for column, cell in zip(header, cells, strict=True):
+            for column, raw in zip(header, cells, strict=True):
+                cell = unescape_cell(raw)
                 if column == "version":
                     version = _version(cell.strip(), where, line, "version")
                 elif column in LIST_COLUMNS:
                     parts = [p.strip() for p in cell.split(";") if p.strip()]
                     if parts or column != "zones":
                         flat[CSV_FIELDS[column]] = parts
+                elif column in TEXT_COLUMNS:
+                    if cell:
+                        flat[CSV_FIELDS[column]] = cell
                 elif cell.strip():
-                    flat[CSV_FIELDS[column]] = cell.strip()
+                    value = cell.strip()
+                    whole = column in INT_COLUMNS and _WHOLE.fullmatch(value)
+                    flat[CSV_FIELDS[column]] = int(value.split(".")[0]) if whole else value
             if isinstance(version, Problem):
                 problems.append(version)
                 continue
@@ -187,7 +222,7 @@ def parse_pledges_csv(text: str, where: str) -> list[PledgeInput]:
 def parse_pledges_json(text: str, where: str) -> list[PledgeInput]:
     """Objects of a pledge JSON file as import items; structural problems raise at once."""
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InputError([Problem(where, f"not valid JSON: {exc.msg}", exc.lineno)]) from None
     except RecursionError:
@@ -216,4 +251,5 @@ def parse_pledges_json(text: str, where: str) -> list[PledgeInput]:
 
 def parse_pledges(text: str, where: str, fmt: Format) -> list[PledgeInput]:
     """Parse a pledge file of either format."""
-    return parse_pledges_csv(text, where) if fmt == "csv" else parse_pledges_json(text, where)
+    with no_gc():
+        return parse_pledges_csv(text, where) if fmt == "csv" else parse_pledges_json(text, where)

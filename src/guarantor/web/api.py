@@ -1,22 +1,19 @@
-"""The REST API: reference data, scenarios, pledges (versioned, audited), audit, and runs.
+"""The REST API's reads: reference data, scenarios, pledges, audit, and runs.
 
-Pledge writes are checked in the same transaction as they are made: the role (a
-nation-editor only touches its own nation's pledges, before and after the change), then the
-version (409 if stale, nothing written), then the content (422 with field paths).
+The writes are in :mod:`guarantor.web.writes`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from guarantor.data import load_capabilities, load_nations
-from guarantor.errors import InputError, NotFoundError, Problem
-from guarantor.model import CapabilityType, Nation, Pledge, Requirement
+from guarantor.errors import NotFoundError
+from guarantor.model import CapabilityType, Nation, Requirement
 from guarantor.scenarios import default_scenario_name
 from guarantor.store import Repository, Store, StoredPledge
 from guarantor.store.records import AuditEntry, StoredScenario
@@ -30,8 +27,6 @@ from guarantor.web.schemas import (
     Health,
     Kind,
     PledgeOut,
-    PledgePatch,
-    RunCreate,
     RunOut,
     RunResult,
     UserOut,
@@ -42,6 +37,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid token."},
     403: {"model": ErrorOut, "description": "The role does not allow it."},
     404: {"model": ErrorOut, "description": "No such thing."},
+    429: {"model": ErrorOut, "description": "Too many failed sign-ins from this address."},
 }
 SCENARIO_Q = Query(
     default=None, max_length=128, description="Stored scenario; default: the dashboard's."
@@ -93,41 +89,6 @@ def _pledge_out(p: StoredPledge) -> dict[str, Any]:
 
 def _etag(version: int) -> str:
     return f'"{version}"'
-
-
-def _version(body_version: int | None, if_match: str | None) -> int:
-    """The version a write is based on, from the body or the If-Match header."""
-    header: int | None = None
-    if if_match is not None:
-        m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
-        if m is None:
-            raise InputError(
-                [Problem(where="header", path="If-Match", reason='a pledge version, e.g. "3"')]
-            )
-        header = int(m.group(1))
-    if body_version is not None and header is not None and body_version != header:
-        raise InputError(
-            [Problem(where="body", path="version", reason="differs from the If-Match header")]
-        )
-    version = body_version if body_version is not None else header
-    if version is None:
-        raise InputError(
-            [
-                Problem(
-                    where="body",
-                    path="version",
-                    reason="required: the version you read, as a field or an If-Match header",
-                )
-            ]
-        )
-    return version
-
-
-def _may_edit(user: User, nation: str) -> None:
-    if not user.may_edit_nation(nation):
-        if user.role.value == "viewer":
-            raise HTTPException(403, "viewers may not change pledges")
-        raise HTTPException(403, f"{user.name} edits {user.nation}'s pledges only, not {nation}'s")
 
 
 @router.get("/me", response_model=UserOut, responses=ERRORS, tags=["users"])
@@ -231,85 +192,6 @@ def pledge(
     return _pledge_out(stored)
 
 
-@router.post(
-    "/pledges",
-    response_model=PledgeOut,
-    status_code=201,
-    responses={**ERRORS, 409: {"model": ErrorOut, "description": "The id exists already."}},
-    tags=["pledges"],
-)
-def add_pledge(
-    body: Pledge,
-    request: Request,
-    response: Response,
-    scenario: str | None = SCENARIO_Q,
-    user: User = Depends(current_user),
-) -> dict[str, Any]:
-    """Add a pledge (version 1). A nation-editor adds only its own nation's."""
-    _may_edit(user, body.nation)
-    with store_of(request).transaction(user.name) as repo:
-        stored = repo.add_pledge(_scenario(repo, scenario), body.model_dump(mode="json"))
-    _changed(request)
-    response.headers["ETag"] = _etag(stored.version)
-    return _pledge_out(stored)
-
-
-@router.patch(
-    "/pledges/{pledge_id}",
-    response_model=PledgeOut,
-    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Stale version."}},
-    tags=["pledges"],
-)
-def update_pledge(
-    pledge_id: str,
-    body: PledgePatch,
-    request: Request,
-    response: Response,
-    scenario: str | None = SCENARIO_Q,
-    if_match: str | None = Header(default=None, description='The version, e.g. "3".'),
-    user: User = Depends(current_user),
-) -> dict[str, Any]:
-    """Change a pledge at the version read (``version`` field or ``If-Match``)."""
-    version = _version(body.version, if_match)
-    changes = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
-    if changes.get("id", pledge_id) != pledge_id:
-        raise InputError([Problem(where="body", path="id", reason="a pledge's id cannot change")])
-    with store_of(request).transaction(user.name) as repo:
-        name = _scenario(repo, scenario)
-        current = repo.get_pledge(name, pledge_id)
-        _may_edit(user, current.pledge.nation)
-        if "nation" in changes and isinstance(changes["nation"], str):
-            _may_edit(user, changes["nation"])
-        stored = repo.update_pledge(name, pledge_id, version, changes)
-    _changed(request)
-    response.headers["ETag"] = _etag(stored.version)
-    return _pledge_out(stored)
-
-
-@router.delete(
-    "/pledges/{pledge_id}",
-    status_code=204,
-    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Stale version."}},
-    tags=["pledges"],
-)
-def remove_pledge(
-    pledge_id: str,
-    request: Request,
-    scenario: str | None = SCENARIO_Q,
-    version: int | None = Query(default=None, description="The version read."),
-    if_match: str | None = Header(default=None, description='The version, e.g. "3".'),
-    user: User = Depends(current_user),
-) -> Response:
-    """Remove a pledge at the version read."""
-    v = _version(version, if_match)
-    with store_of(request).transaction(user.name) as repo:
-        name = _scenario(repo, scenario)
-        _may_edit(user, repo.get_pledge(name, pledge_id).pledge.nation)
-        repo.remove_pledge(name, pledge_id, v)
-    _changed(request)
-    return Response(status_code=204)
-
-
 @router.get("/audit", response_model=list[AuditEntry], responses=ERRORS, tags=["audit"])
 def audit(
     request: Request,
@@ -341,14 +223,6 @@ def kinds(request: Request, _: User = Depends(current_user)) -> list[Kind]:
         doc = (func.__doc__ or "").strip().splitlines()
         out.append(Kind(kind=name, description=doc[0] if doc else name))
     return out
-
-
-@router.post("/runs", response_model=RunOut, status_code=202, responses=ERRORS, tags=["runs"])
-def start_run(body: RunCreate, request: Request, user: User = Depends(planner)) -> RunOut:
-    """Start a model run in the background (planners); poll GET /api/runs/{id}."""
-    with store_of(request).transaction(user.name) as repo:
-        name = _scenario(repo, body.scenario)
-    return _run_out(_runner(request).submit(body.kind, name, body.params, user.name))
 
 
 @router.get("/runs", response_model=list[RunOut], responses=ERRORS, tags=["runs"])

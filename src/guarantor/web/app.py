@@ -1,7 +1,13 @@
-"""The web app: the REST API, the pages and their static assets, on one FastAPI server."""
+"""The web app: the REST API, the pages and their static assets, on one FastAPI server.
+
+Every response carries the security headers and a body limit guards every request
+(:mod:`guarantor.web.security`). The interactive API docs (``/docs``, ``/redoc``) are off:
+they would load their scripts from other sites; ``/openapi.json`` describes the API.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -14,15 +20,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
 
 from guarantor import __version__
 from guarantor.errors import ConflictError, InputError, NotFoundError
 from guarantor.scenarios import default_scenario_name, load_scenario
-from guarantor.store import Store
-from guarantor.web import api, pages
+from guarantor.store import ForbiddenError, Store
+from guarantor.web import api, openapi, pages, writes
 from guarantor.web.cache import PledgeListings, TokenCache
 from guarantor.web.jobs import JobRunner
 from guarantor.web.kinds import JobFunction
+from guarantor.web.security import AuthThrottle, BodyLimit, SecurityHeaders, max_body_bytes
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -58,10 +66,22 @@ def input_error_body(exc: InputError) -> dict[str, Any]:
     }
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: text echoed from a request (a lone
+    surrogate, say) can never make the reply itself fail."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False).encode("ascii")
+
+
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
+        return SafeJSONResponse(status_code=403, content={"detail": str(exc)})
+
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse(status_code=422, content=input_error_body(exc))
+        return SafeJSONResponse(status_code=422, content=input_error_body(exc))
 
     @app.exception_handler(ConflictError)
     async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
@@ -69,16 +89,22 @@ def _handlers(app: FastAPI) -> None:
         current = getattr(exc, "current", None)
         if current is not None:
             content["current_version"] = current
-        return JSONResponse(status_code=409, content=content)
+        return SafeJSONResponse(status_code=409, content=content)
 
     @app.exception_handler(NotFoundError)
     async def _missing(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
+        return SafeJSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        return SafeJSONResponse(
+            status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers
+        )
 
     @app.exception_handler(OperationalError)
     async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
-        return JSONResponse(
+        return SafeJSONResponse(
             status_code=503,
             content={"detail": "the store is busy or unreachable; nothing was written, retry"},
             headers={"Retry-After": "1"},
@@ -90,7 +116,7 @@ def _handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type")}
             for e in exc.errors()
         ]
-        return JSONResponse(status_code=422, content={"detail": detail})
+        return SafeJSONResponse(status_code=422, content={"detail": detail})
 
 
 def create_app(
@@ -99,8 +125,14 @@ def create_app(
     kinds: dict[str, JobFunction] | None = None,
     workers: int = 2,
     bootstrap: bool = True,
+    max_body: int | None = None,
+    throttle: AuthThrottle | None = None,
 ) -> FastAPI:
-    """The app over an open (migrated) store; an empty store first gets the default scenario."""
+    """The app over an open (migrated) store; an empty store first gets the default scenario.
+
+    ``max_body`` is the largest request body in bytes (default: ``GUARANTOR_MAX_BODY_BYTES``,
+    else 1 MB); ``throttle`` limits failed authentication per client address.
+    """
     if bootstrap:
         ensure_data(store)
     jobs = JobRunner(store, kinds, workers=workers)
@@ -117,13 +149,20 @@ def create_app(
         description="Shared planning of a multinational security guarantee for Ukraine: "
         "pledges (versioned, audited), scenarios, reference data and model runs.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
     app.state.jobs = jobs
     app.state.listings = PledgeListings()
     app.state.tokens = TokenCache()
+    app.state.auth_throttle = throttle or AuthThrottle()
     _handlers(app)
     app.include_router(api.router)
+    app.include_router(writes.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit, limit=max_body_bytes(max_body))
+    app.add_middleware(SecurityHeaders)
+    openapi.install(app, lambda: sorted(jobs.kinds))
     return app

@@ -1,18 +1,28 @@
-"""Token authentication and role checks for the API."""
+"""Token authentication and role checks for the API.
+
+Authentication comes before anything else a request asks for: a missing or bad token gets
+401 (429 once an address has failed too often, see :class:`AuthThrottle`), a role that may
+not write gets 403, and only then are parameters and bodies looked at.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from guarantor.store import Store
-from guarantor.store.users import User, user_for_token
+from guarantor.store.schema import utcnow
+from guarantor.store.users import Role, User, token_user
 from guarantor.web.cache import TokenCache
+from guarantor.web.security import AuthThrottle
 
 bearer = HTTPBearer(
     auto_error=False,
-    description="A token from `guarantor users add`, sent as `Authorization: Bearer TOKEN`.",
+    description="A token from `guarantor users add` or `guarantor users token`, sent as "
+    "`Authorization: Bearer TOKEN`. Tokens expire; a new one revokes the old.",
 )
 
 
@@ -22,9 +32,13 @@ def store_of(request: Request) -> Store:
     return store
 
 
-def _lookup(store: Store, token: str) -> User | None:
+def _lookup(store: Store, token: str) -> tuple[User, datetime] | None:
     with store.sessions() as session:
-        return user_for_token(session, token)
+        return token_user(session, token)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 async def current_user(
@@ -41,11 +55,29 @@ async def current_user(
     cache: TokenCache = request.app.state.tokens
     user = cache.get(cred.credentials)
     if user is None:
-        user = await run_in_threadpool(_lookup, store_of(request), cred.credentials)
-        if user is not None:
-            cache.put(cred.credentials, user)
+        found = await run_in_threadpool(_lookup, store_of(request), cred.credentials)
+        if found is not None:
+            user, expires = found
+            cache.put(cred.credentials, user, (expires - utcnow()).total_seconds())
     if user is None:
-        raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+        throttle: AuthThrottle = request.app.state.auth_throttle
+        wait = throttle.failed(_client(request))
+        if wait:
+            raise HTTPException(
+                429,
+                "too many failed sign-ins from this address: wait and retry",
+                {"Retry-After": throttle.retry_after(wait), "WWW-Authenticate": "Bearer"},
+            )
+        raise HTTPException(
+            401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+async def writer(user: User = Depends(current_user)) -> User:
+    """The current user, who must be allowed some writes (403 for viewers)."""
+    if user.role is Role.VIEWER:
+        raise HTTPException(403, "viewers may not change anything")
     return user
 
 

@@ -127,9 +127,10 @@ class TokenCache:
             return None
         return hit[1]
 
-    def put(self, token: str, user: User) -> None:
-        """Remember a token's user for a while."""
+    def put(self, token: str, user: User, expires_in_s: float | None = None) -> None:
+        """Remember a token's user for a while (never past the token's expiry)."""
+        ttl = self.ttl_s if expires_in_s is None else min(self.ttl_s, expires_in_s)
         with self._lock:
             if len(self._users) > 10_000:
                 self._users.clear()
-            self._users[hash_token(token)] = (time.monotonic() + self.ttl_s, user)
+            self._users[hash_token(token)] = (time.monotonic() + ttl, user)

@@ -102,8 +102,9 @@ async function dashboard() {
       el("td", {}, el("meter", { min: 0, max: 1, low: 0.5, high: 0.99, optimum: 1, value: cover })));
   }));
   api(`/api/map?scenario=${encodeURIComponent(s.scenario || "")}`).then((m) => {
-    // The SVG is drawn by the server from the stored scenario (escaped text, no scripts).
-    $("#map").innerHTML = m.svg;
+    // The SVG is drawn by the server from the stored scenario (escaped text, no scripts);
+    // it is parsed as SVG, stripped of anything active, and never assigned as HTML.
+    $("#map").replaceChildren(safeSvg(m.svg));
   }).catch(() => {});
   strengthAtAGlance(s.scenario).catch(() => {});
   $("#nations tbody").replaceChildren(...s.nations.map((n) =>
@@ -124,16 +125,40 @@ async function strengthAtAGlance(scenario) {
     el("strong", {}, `${Math.round(h.strength_score)}/100 (${h.strength})`),
     ` from the assessment of ${last.finished_at || last.created_at || "a finished run"}; `,
     el("a", { href: "#", id: "report-link", onclick: (e) => { e.preventDefault(); openReport(last.id); } },
-      "open the report"), ".");
+      "save the report"), ".");
   $("#gaps").replaceChildren(...h.gaps.map((g) => el("li", {}, g.text)));
 }
 
-// Reports need the token, so fetch the page and show it from a local blob.
+// An SVG document as a DOM node, without scripts, foreign objects, event handlers or links
+// to scripts: a second line of defence behind the server's escaping and the page's CSP.
+function safeSvg(text) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const root = doc.documentElement;
+  if (root.nodeName !== "svg" || doc.querySelector("parsererror")) return el("p", { class: "muted" }, "map unavailable");
+  for (const bad of root.querySelectorAll("script, foreignObject, iframe, embed, object")) bad.remove();
+  for (const node of [root, ...root.querySelectorAll("*")]) {
+    for (const attr of [...node.attributes]) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.trim().toLowerCase();
+      if (name.startsWith("on") || ((name === "href" || name.endsWith(":href")) && !value.startsWith("#"))) {
+        node.removeAttribute(attr.name);
+      }
+    }
+  }
+  return document.importNode(root, true);
+}
+
+// Reports need the token, so fetch the page and save it as a file: a self-contained page
+// that opens offline (shown inside this app, the app's strict CSP would stop its charts).
 async function openReport(id) {
   const res = await fetch(`/api/runs/${id}/report`, { headers: { "Authorization": "Bearer " + token() } });
   if (!res.ok) { flash(`report: ${res.status}`, "error"); return; }
   const blob = new Blob([await res.text()], { type: "text/html" });
-  window.open(URL.createObjectURL(blob), "_blank");
+  const link = el("a", { href: URL.createObjectURL(blob), download: `guarantor-report-${id}.html` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  flash("The report was saved as a file: open it in your browser.", "ok");
 }
 
 // ---- pledge editor ---------------------------------------------------------------------
