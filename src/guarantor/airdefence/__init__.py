@@ -11,19 +11,47 @@ The API the assessment and sweeps call::
     camp = run_campaign(defence.national(), days, trials, seed, tempo=fit_tempo(...))
 """
 
-from guarantor.airdefence.calibrate import CalibratedEffectiveness, Calibration, calibrate
-from guarantor.airdefence.campaign import CampaignResult, Stock, TempoFit, fit_tempo, run_campaign
-from guarantor.airdefence.defence import (
-    CoalitionAddition,
-    Defence,
-    additions_from_pledges,
-    build_defence,
-)
-from guarantor.airdefence.history import ReportRow, load_reports
-from guarantor.airdefence.layers import LayerParams, load_layer_params
-from guarantor.airdefence.predict import predict_raids
-from guarantor.airdefence.raid import NightVariation, RaidResult, simulate_raid, simulate_weapons
-from guarantor.airdefence.threats import Threat, ThreatCatalogue, load_threats
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public names and the module each lives in: imported on first use, so that importing one
+#: submodule (the threat catalogue, say) does not load SciPy for the calibration.
+_LAZY: dict[str, str] = {
+    "CalibratedEffectiveness": "guarantor.airdefence.calibrate",
+    "Calibration": "guarantor.airdefence.calibrate",
+    "CampaignResult": "guarantor.airdefence.campaign",
+    "CoalitionAddition": "guarantor.airdefence.defence",
+    "Defence": "guarantor.airdefence.defence",
+    "LayerParams": "guarantor.airdefence.layers",
+    "NightVariation": "guarantor.airdefence.raid",
+    "RaidResult": "guarantor.airdefence.raid",
+    "ReportRow": "guarantor.airdefence.history",
+    "Stock": "guarantor.airdefence.campaign",
+    "TempoFit": "guarantor.airdefence.campaign",
+    "Threat": "guarantor.airdefence.threats",
+    "ThreatCatalogue": "guarantor.airdefence.threats",
+    "additions_from_pledges": "guarantor.airdefence.defence",
+    "build_defence": "guarantor.airdefence.defence",
+    "calibrate": "guarantor.airdefence.calibrate",
+    "fit_tempo": "guarantor.airdefence.campaign",
+    "load_layer_params": "guarantor.airdefence.layers",
+    "load_reports": "guarantor.airdefence.history",
+    "load_threats": "guarantor.airdefence.threats",
+    "predict_raids": "guarantor.airdefence.predict",
+    "run_campaign": "guarantor.airdefence.campaign",
+    "simulate_raid": "guarantor.airdefence.raid",
+    "simulate_weapons": "guarantor.airdefence.raid",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "CalibratedEffectiveness",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from guarantor.airdefence.defence import Defence
 from guarantor.airdefence.estimate import fit_classes
@@ -75,6 +75,8 @@ class Calibration:
                 s = max(self.t(r.day), 0.0)
                 cov += central_mass(fit.pmf(r.model, r.launched, s), r.neutralized, self.level)
                 mu = float(fit.mean_share(r.model, s))
+                from scipy import stats  # here: scipy.stats takes long to import
+
                 lo, hi = stats.binom.ppf([q, 1 - q], r.launched, mu)
                 binom += float(lo <= r.neutralized <= hi)
             by_class[c] = {
