@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -82,6 +83,7 @@ def scenario_rows(sc: Scenario) -> list[AssumptionRow]:
     return rows
 
 
+@cache
 def catalogue_rows() -> list[AssumptionRow]:
     """The capability catalogue's cited figures."""
     return [
@@ -106,6 +108,7 @@ def _cited_tables(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
             yield from _cited_tables(v, f"{path}[{i}]")
 
 
+@cache
 def parameter_rows() -> list[AssumptionRow]:
     """Cited parameters in the models' data files."""
     rows: list[AssumptionRow] = []
@@ -138,4 +141,4 @@ def parameter_rows() -> list[AssumptionRow]:
 
 def all_rows(sc: Scenario) -> list[AssumptionRow]:
     """Everything the assessment of a scenario rests on."""
-    return scenario_rows(sc) + catalogue_rows() + parameter_rows()
+    return scenario_rows(sc) + list(catalogue_rows()) + list(parameter_rows())

@@ -50,7 +50,12 @@ class AssessOptions(BaseModel):
         default=True, description="Search the brigades each axis needs to hold."
     )
     raid_trials: int = Field(default=20_000, ge=100, le=1_000_000)
-    campaign_trials: int = Field(default=2_000, ge=10, le=100_000)
+    campaign_trials: int = Field(
+        default=1_000,
+        ge=10,
+        le=100_000,
+        description="Campaign trials (the headline reads the median day a type runs dry).",
+    )
     sourcing: SourcingOptions = Field(
         default_factory=SourcingOptions,
         description="Solver settings (what-ifs given here are applied as what-ifs too).",

@@ -114,7 +114,7 @@ def assess_cmd(
         False, "--xlsx", help="Also write assessment.xlsx: one sheet per section, tidy tables."
     ),
     raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
-    campaign_trials: int = typer.Option(2_000, "--campaign-trials", help="Campaign trials."),
+    campaign_trials: int = typer.Option(1_000, "--campaign-trials", help="Campaign trials."),
     without: list[str] = WITHOUT,
     lift_caveat: list[str] = LIFT,
     us_role: USRole | None = US_ROLE,
@@ -245,7 +245,7 @@ def compare_cmd(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for every option (common random numbers)."),
     raid_trials: int = typer.Option(20_000, "--raid-trials"),
-    campaign_trials: int = typer.Option(2_000, "--campaign-trials"),
+    campaign_trials: int = typer.Option(1_000, "--campaign-trials"),
     own_design_raid: bool = typer.Option(
         False,
         "--own-design-raid",

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from guarantor.data import read_csv
 from guarantor.errors import InputError, Problem
@@ -164,6 +163,8 @@ def auc(y: FloatArray, p: FloatArray) -> float:
     n_pos, n_neg = int(pos.sum()), int((~pos).sum())
     if n_pos == 0 or n_neg == 0:
         return math.nan
+    from scipy.stats import rankdata  # here: scipy.stats takes long to import
+
     ranks = rankdata(p)
     return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 

@@ -128,31 +128,21 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     return text, _parse(text, str(path))
 
 
+#: Strings and comments of a TOML text (their brackets do not nest anything).
+_NOT_STRUCTURE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*'
+)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def _nesting(text: str) -> int:
     """Deepest bracket or brace nesting outside strings and comments (a cheap bound)."""
+    if len(_BRACKETS.findall(text)) <= MAX_NESTING:
+        return 0
     depth = deepest = 0
-    quote: str | None = None
-    comment = False
-    escaped = False
-    for ch in text:
-        if comment:
-            comment = ch != "\n"
-        elif quote is not None:
-            if escaped:
-                escaped = False
-            elif ch == "\\" and quote == '"':
-                escaped = True
-            elif ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            comment = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
+    for m in _BRACKETS.finditer(_NOT_STRUCTURE.sub("", text)):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
     return deepest
 
 
