@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from guarantor.cli.common import PlainTable, console, new_app, print_json
 from guarantor.errors import InputError, Problem
-from guarantor.ground.front import assess_front, with_seed
-from guarantor.ground.history import fit_history
-from guarantor.ground.lanchester import Engagement, parse_law, solve
 from guarantor.ground.params import load_ground_params
 from guarantor.scenarios import default_scenario_name, load_scenario
+
+if TYPE_CHECKING:
+    pass
 
 app = new_app("Ground deterrence by denial: attrition engines, CDB90 fit, front assessment.")
 
@@ -46,6 +47,8 @@ def lanchester(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fight one deterministic Lanchester engagement (ODE) and print the end state."""
+    from guarantor.ground.lanchester import Engagement, parse_law, solve
+
     for name, v in (
         ("--blue", blue),
         ("--red", red),
@@ -87,6 +90,8 @@ def fit(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fit victory and attrition models to CDB90 and score them against a force-ratio baseline."""
+    from guarantor.ground.history import fit_history
+
     result = fit_history(folds=folds, seed=seed)
     if as_json:
         print_json(result.to_dict())
@@ -121,6 +126,8 @@ def assess(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Per-axis chance of breakthrough, days to it, and the brigades needed to hold."""
+    from guarantor.ground.front import assess_front, with_seed
+
     if runs is not None and runs < 1:
         raise InputError([Problem("--runs", "must be >= 1")])
     from guarantor.assessment.ground import front_inputs

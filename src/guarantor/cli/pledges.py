@@ -12,7 +12,7 @@ import json
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -27,9 +27,10 @@ from guarantor.cli.store import (
 )
 from guarantor.errors import InputError, Problem
 from guarantor.scenarios import default_scenario_name, load_scenario
-from guarantor.store import PledgeInput, Repository, StoredPledge
-from guarantor.store.tabular import format_for, parse_pledges, pledges_to_csv, pledges_to_json
-from guarantor.store.users import User
+
+if TYPE_CHECKING:
+    from guarantor.store import PledgeInput, Repository, StoredPledge
+    from guarantor.store.users import User
 
 app = new_app("Stored pledges: list, add, update, remove, import, export, audit.")
 
@@ -43,6 +44,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 def ensure_scenario(repo: Repository, name: str | None) -> str:
     """The scenario's name; a scenario missing from the store is imported from its file first
     (audited as "system", as the web app seeds an empty store)."""
+    from guarantor.store import Repository
+
     name = name or default_scenario_name()
     if not repo.has_scenario(name):
         Repository(repo.session, "system", repo.ref).import_scenario(load_scenario(name))
@@ -325,6 +328,8 @@ def import_cmd(
     as_user: str = AS_OPT,
 ) -> None:
     """Add and update pledges from a file, all or nothing; every bad row is reported."""
+    from guarantor.store.tabular import format_for, parse_pledges
+
     items = parse_pledges(_read(path), str(path), format_for(str(path), fmt))
     with writing(database, as_user) as (repo, user):
         name = ensure_scenario(repo, scenario)
@@ -347,6 +352,8 @@ def export(
     database: str = DATABASE_OPT,
 ) -> None:
     """Export a scenario's pledges, with their versions, as CSV (spreadsheet-safe) or JSON."""
+    from guarantor.store.tabular import format_for, pledges_to_csv, pledges_to_json
+
     kind = format_for(str(out), fmt) if out and str(out) != "-" else format_for("-", fmt or "json")
     with transaction(database) as repo:
         name = ensure_scenario(repo, scenario)

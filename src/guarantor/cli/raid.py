@@ -7,23 +7,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
-from guarantor.airdefence.campaign import run_campaign, scenario_tempo
-from guarantor.airdefence.defence import build_defence
-from guarantor.airdefence.history import load_reports
-from guarantor.airdefence.plot import calibration_figure
-from guarantor.airdefence.predict import parse_raid_rows, parse_weapons, predict_raids
-from guarantor.airdefence.raid import EffectivenessModel, RaidResult, simulate_weapons
-from guarantor.airdefence.threats import load_threats
 from guarantor.cli.common import console, err_console, new_app, print_json
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
 from guarantor.scenarios import default_scenario_name, load_scenario
+
+if TYPE_CHECKING:
+    from guarantor.airdefence.raid import EffectivenessModel, RaidResult
 
 app = new_app("Air and missile defence: raids, campaigns, calibration to the reports.")
 
@@ -68,6 +64,10 @@ def _effectiveness(
 ) -> tuple[EffectivenessModel | None, date | None]:
     """The prior (night variation alone), or a calibration: by default on the reports up to
     the scenario's date, as ``assess`` runs it."""
+    from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
+    from guarantor.airdefence.defence import build_defence
+    from guarantor.airdefence.history import load_reports
+
     if prior:
         return None, None
     if history_until is None:
@@ -119,6 +119,9 @@ def _simulate(
     title: str,
     prior: bool = False,
 ) -> None:
+    from guarantor.airdefence.defence import build_defence
+    from guarantor.airdefence.raid import simulate_weapons
+    from guarantor.airdefence.threats import load_threats
     from guarantor.assessment.air import additions_from_laydown
     from guarantor.assessment.pipeline import AssessOptions, run_pipeline
     from guarantor.model import WhatIf
@@ -159,6 +162,8 @@ def simulate(
 ) -> None:
     """Simulate one raid against the scenario's defences (Ukraine's plus the units the plan
     places), calibrated on the reports up to the scenario's date unless --prior."""
+    from guarantor.airdefence.predict import parse_weapons
+
     items = parse_weapons(weapons)
     sc = _scenario(scenario)
     _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", prior)
@@ -209,6 +214,12 @@ def predict(
     as_json: bool = JSON,
 ) -> None:
     """Predict neutralized counts of later raids from the reports up to the history date."""
+    from guarantor.airdefence.calibrate import calibrate
+    from guarantor.airdefence.defence import build_defence
+    from guarantor.airdefence.history import load_reports
+    from guarantor.airdefence.predict import parse_raid_rows, predict_raids
+    from guarantor.airdefence.threats import load_threats
+
     until = _date(history_until, "--history-until")
     try:
         with raids.open(encoding="utf-8", newline="") as fh:
@@ -257,6 +268,10 @@ def calibrate_cmd(
     as_json: bool = JSON,
 ) -> None:
     """Fit the effectiveness model to the national reports; show the fit and its coverage."""
+    from guarantor.airdefence.calibrate import calibrate
+    from guarantor.airdefence.history import load_reports
+    from guarantor.airdefence.plot import calibration_figure
+
     until = _date(history_until, "--history-until")
     cal = calibrate(load_reports(), until, window_days=window_days)
     out = cal.to_dict()
@@ -325,6 +340,7 @@ def validate(
     """Rolling-origin validation of the calibrated forecasts against a naive beta-binomial on
     the six months before each origin: interval score, coverage and MAE, 3, 6 and 9 months
     ahead, for drones and for missiles."""
+    from guarantor.airdefence.history import load_reports
     from guarantor.airdefence.validation import validate as run_validation
 
     first = _date(first_origin, "--first-origin") if first_origin else None
@@ -357,6 +373,8 @@ def validate(
 def threats(as_json: bool = JSON) -> None:
     """The threat catalogue: every weapon type, its class and unit cost with source, and the
     combined report labels with their split rule."""
+    from guarantor.airdefence.threats import load_threats
+
     cat = load_threats()
     if as_json:
         print_json([t.to_dict() for t in cat.threats.values()])
@@ -395,6 +413,9 @@ def campaign(
     as_json: bool = JSON,
 ) -> None:
     """Run a campaign: nightly raids, interceptor stocks run down and are resupplied."""
+    from guarantor.airdefence.campaign import run_campaign, scenario_tempo
+    from guarantor.airdefence.defence import build_defence
+
     sc = _scenario(scenario)
     n_days = days or sc.threat.campaign_days
     defence = build_defence(sc)

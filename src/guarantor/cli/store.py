@@ -7,16 +7,19 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.orm import Session
 
 from guarantor.cli.common import PlainTable, console, new_app, print_json, say
 from guarantor.errors import InputError, NotFoundError, Problem
 from guarantor.scenarios import load_scenario, scenario_to_toml
-from guarantor.store import Repository, Store, current_revision, database_url
-from guarantor.store.inputs import ForbiddenError
-from guarantor.store.users import Role, User, get_user, has_users
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from guarantor.store import Repository, Store
+    from guarantor.store.users import User
 
 app = new_app("The persistent store: scenarios and pledges in SQLite or PostgreSQL.")
 
@@ -50,6 +53,9 @@ def acting_user(session: Session, given: str | None) -> tuple[str, User | None]:
     and not a viewer; a personal store (no users) records the login name, and ``--as`` is
     refused there rather than written down unchecked.
     """
+    from guarantor.store.inputs import ForbiddenError
+    from guarantor.store.users import Role, get_user, has_users
+
     if not has_users(session):
         if given:
             reason = (
@@ -72,6 +78,8 @@ def acting_user(session: Session, given: str | None) -> tuple[str, User | None]:
 
 def require_nation(user: User | None, nation: str, what: str = "pledges") -> None:
     """Refuse a write a nation-editor may not make (others may make every write)."""
+    from guarantor.store.inputs import ForbiddenError
+
     if user is not None and not user.may_edit_nation(nation):
         reason = f"{user.name} edits {user.nation}'s {what} only, not {nation}'s"
         raise ForbiddenError([Problem(where="--as", reason=reason)])
@@ -79,6 +87,8 @@ def require_nation(user: User | None, nation: str, what: str = "pledges") -> Non
 
 def require_planner(user: User | None) -> None:
     """Refuse a write only planners and admins may make."""
+    from guarantor.store.inputs import ForbiddenError
+
     if user is not None and not user.can_plan:
         reason = f"{user.name} is a {user.role.value}: planners and admins only"
         raise ForbiddenError([Problem(where="--as", reason=reason)])
@@ -87,6 +97,8 @@ def require_planner(user: User | None) -> None:
 @contextmanager
 def store_session(database: str | None) -> Iterator[Store]:
     """The store, opened (and migrated if needed) and closed afterwards."""
+    from guarantor.store import Store
+
     store = Store.open(database)
     try:
         yield store
@@ -105,6 +117,8 @@ def transaction(database: str | None, actor: str | None = None) -> Iterator[Repo
 def writing(database: str | None, as_user: str | None) -> Iterator[tuple[Repository, User | None]]:
     """One transaction for a change, made by the checked acting user (see
     :func:`acting_user`)."""
+    from guarantor.store import Repository
+
     with store_session(database) as store, store.sessions.begin() as session:
         name, user = acting_user(session, as_user)
         yield Repository(session, name, store.ref), user
@@ -173,6 +187,8 @@ def list_cmd(
 @app.command()
 def migrate(database: str = typer.Option(None, "--database", help=DATABASE_HELP)) -> None:
     """Bring the store's schema to the newest revision (every command does this too)."""
+    from guarantor.store import current_revision, database_url
+
     with store_session(database) as store:
         revision = current_revision(store.engine)
     shown = database_url(database)

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.orm import Session
 
 from guarantor.cli.common import PlainTable, console, err_console, new_app, print_json, say
-from guarantor.store import Store
-from guarantor.store.users import (
-    MAX_TOKEN_DAYS,
-    TOKEN_DAYS_ENV,
-    Role,
-    add_user,
-    issue_token,
-    list_users,
-    revoke_tokens,
-)
-from guarantor.store.users import get_user as find_user
+from guarantor.store.users import MAX_TOKEN_DAYS, TOKEN_DAYS_ENV, Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 app = new_app("Users of the web app: roles and API tokens (stored hashed, expiring).")
 
@@ -35,6 +29,8 @@ DAYS_HELP = f"Days the token works (1 to {MAX_TOKEN_DAYS}; default: {TOKEN_DAYS_
 
 @contextmanager
 def _session(database: str | None) -> Iterator[Session]:
+    from guarantor.store import Store
+
     store = Store.open(database)
     try:
         with store.sessions.begin() as session:
@@ -52,6 +48,8 @@ def add(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """Add a user and print their API token: it is shown this once and stored only hashed."""
+    from guarantor.store.users import add_user
+
     with _session(database) as session:
         user, token = add_user(session, name, role, nation, expires_days=expires_days)
     err_console.print(
@@ -69,6 +67,9 @@ def token(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """Issue a new token for a user (for a lost one), printed once; the old one stops working."""
+    from guarantor.store.users import get_user as find_user
+    from guarantor.store.users import issue_token
+
     with _session(database) as session:
         user = find_user(session, name)
         secret = issue_token(session, user.id, expires_days)
@@ -82,6 +83,9 @@ def revoke(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """Revoke every token of a user at once (the user stays; `users token` issues a new one)."""
+    from guarantor.store.users import get_user as find_user
+    from guarantor.store.users import revoke_tokens
+
     with _session(database) as session:
         user = find_user(session, name)
         count = revoke_tokens(session, user.id)
@@ -94,6 +98,8 @@ def list_cmd(
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
     """List the users and their roles (never their tokens)."""
+    from guarantor.store.users import list_users
+
     with _session(database) as session:
         users = list_users(session)
     if as_json:
