@@ -315,10 +315,12 @@ class RaidRun:
 
 
 def _raid(scenario: Scenario, p: RaidParams, progress: Progress) -> RaidRun:
-    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "plan", progress)
+    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "deployment", progress)
     raid = _named_raid(run.scenario, p.raid)
     progress(f"simulating raid {raid.name}, {p.trials} trials", 0.2)
-    defence = build_defence(run.scenario, additions=additions_from_laydown(run.laydown))
+    defence = build_defence(
+        run.scenario, additions=additions_from_laydown(run.timed or run.laydown)
+    )
     effectiveness, until = calibrated(run.scenario)
     seed = SeedTree(p.seed).integer("air.raid")  # the assessment's stream
     result = simulate_raid(defence, raid, p.trials, seed, effectiveness)
@@ -353,11 +355,11 @@ CAMPAIGN_COLUMNS = {
 
 
 def _campaign(scenario: Scenario, p: CampaignParams, progress: Progress) -> CampaignResult:
-    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "plan", progress)
+    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "deployment", progress)
     sc = run.scenario
     days = p.days or sc.threat.campaign_days
     progress(f"campaign of {days} nights, {p.trials} trials", 0.1)
-    defence = build_defence(sc, additions=additions_from_laydown(run.laydown))
+    defence = build_defence(sc, additions=additions_from_laydown(run.timed or run.laydown))
     return run_campaign(
         defence.national(),
         days,
@@ -387,11 +389,11 @@ def _campaign_row(r: CampaignResult) -> Row:
 
 
 def _ground(scenario: Scenario, p: GroundParams, progress: Progress) -> PipelineRun:
-    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "plan", progress)
+    run = _pipeline(scenario, p.whatif, p.seed, AssessOptions(), "deployment", progress)
     progress("ground", 0.3)
     section, front = ground_section(
         run.scenario,
-        run.laydown,
+        run.timed or run.laydown,
         load_ground_params(),
         SeedTree(p.seed),  # the assessment's ``ground`` stream
         p.days,

@@ -9,7 +9,7 @@ so its 90% interval is the score at the low and at the high ends of theirs.
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,9 @@ from guarantor.ground.params import ParamSet
 from guarantor.model import PledgeStatus, Scenario
 from guarantor.model.zones import UKRAINE_ZONES
 from guarantor.sourcing import SourcingResult
+
+if TYPE_CHECKING:
+    from guarantor.deployment import DeploymentResult
 
 
 class CredibilitySection(BaseModel):
@@ -57,8 +60,11 @@ def scorecard_inputs(
     p_hold_ground: float,
     air_denial: float | None,
     interceptor_days: float | None,
+    deployment: DeploymentResult | None = None,
 ) -> ScorecardInputs:
-    """The scorecard's inputs from the plan and the models (``scenario``: what-ifs applied)."""
+    """The scorecard's inputs from the plan and the models (``scenario``: what-ifs applied);
+    readiness from the force flow where it ran (days from the attack until the reinforcement
+    echelon stands on the axes), else from the stations' stated reaction times."""
     nato = {c for c, n in load_nations().items() if n.nato and n.is_state}
     in_ukraine = laydown.stations_in_ukraine
     present = sorted(set(laydown.nations_in_ukraine()) & nato)
@@ -96,6 +102,13 @@ def scorecard_inputs(
         derived["days_to_reinforce"] = (
             "personnel-weighted reaction time of the plan's land combat units"
             + (" in Ukraine" if near[0].in_ukraine else " outside Ukraine")
+        )
+    if deployment is not None and deployment.reinforcement is not None:
+        days = deployment.reinforcement.days_to_reinforce
+        derived["days_to_reinforce"] = (
+            "force flow: personnel-weighted days from the attack (day "
+            f"{deployment.reinforcement.trigger_day}) until the echelon stands on each axis, "
+            "mean over axes"
         )
     if air_denial is not None:
         derived["air_denial"] = "design raid against the plan's air defence (calibrated)"

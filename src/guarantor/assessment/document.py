@@ -22,6 +22,7 @@ from guarantor.assessment.ground import GroundSection
 from guarantor.assessment.intervals import Difference, Interval
 from guarantor.assessment.laydown import Laydown
 from guarantor.data import DatasetSource
+from guarantor.deployment.result import DeploymentResult
 from guarantor.sourcing import LandSustainment, SourcingResult
 
 if TYPE_CHECKING:
@@ -171,6 +172,10 @@ class AssessmentDocument(BaseModel):
     whatif: WhatIfSection
     scenario: ScenarioSummary
     force_generation: ForceGeneration
+    deployment: DeploymentResult | None = Field(
+        default=None,
+        description="The force flow: when each unit stands in place, bottlenecks, reinforcement.",
+    )
     air: AirSection
     ground: GroundSection
     credibility: CredibilitySection

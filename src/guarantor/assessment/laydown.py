@@ -29,6 +29,8 @@ from guarantor.sourcing.options import Lifts
 if TYPE_CHECKING:
     import pandas as pd
 
+    from guarantor.deployment import DeploymentResult
+
 
 class ZoneStation(BaseModel):
     """A zone's notional station, used where a scenario names no site there."""
@@ -97,6 +99,11 @@ class Laydown(BaseModel):
 
     units: list[PlacedUnit]
     stations: list[Station]
+    in_place_by: int | None = Field(
+        default=None,
+        description="The day the models look at (the attack's): air units count from the day "
+        "they are in place; None: every placed unit counts (no force flow applied).",
+    )
 
     @property
     def stations_in_ukraine(self) -> list[Station]:
@@ -122,10 +129,41 @@ class Laydown(BaseModel):
         """Coalition air-defence units by (layer, zone)."""
         out: dict[tuple[str, str], float] = {}
         for u in self.units:
-            if u.air_defence_layer is not None:
+            late = self.in_place_by is not None and u.arrival_day > self.in_place_by
+            if u.air_defence_layer is not None and not late:
                 key = (u.air_defence_layer, u.zone)
                 out[key] = out.get(key, 0.0) + u.quantity
         return out
+
+
+def timed_laydown(laydown: Laydown, deployment: DeploymentResult) -> Laydown:
+    """The laydown in time, from the force flow: each unit's arrival is the day it stands ready
+    in place (units that never close are dropped), the models look at the trigger day, and a
+    station's reaction time is the force flow's personnel-weighted days to reach the axes plus
+    how late its combat units arrive after the trigger."""
+    ready = deployment.in_place_days()
+    r = deployment.reinforcement
+    trigger = r.trigger_day if r is not None else deployment.closure_day
+    reach = r.days_to_reinforce if r is not None else None
+    units = [
+        u.model_copy(update={"arrival_day": day})
+        for u in laydown.units
+        if (day := ready.get((u.pledge_id, u.requirement_id))) is not None
+    ]
+    stations = []
+    for st in laydown.stations:
+        combat = [u for u in units if u.station == st.name and u.combat]
+        people = sum(u.personnel for u in combat)
+        if reach is None or not people or trigger is None:
+            stations.append(st.model_copy(update={"combat_personnel": people}))
+            continue
+        late = sum(max(0, u.arrival_day - trigger) * u.personnel for u in combat) / people
+        stations.append(
+            st.model_copy(
+                update={"combat_personnel": people, "reaction_hours": 24.0 * (reach + late)}
+            )
+        )
+    return Laydown(units=units, stations=stations, in_place_by=trigger)
 
 
 def arrival_day(scenario: Scenario, lifts: Lifts, pledge_id: str, phase_start_day: int) -> int:

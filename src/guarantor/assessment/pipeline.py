@@ -1,5 +1,5 @@
-"""The pipeline, one direction: scenario -> what-ifs -> plan -> laydown -> air, ground ->
-credibility. Each step reads only what the steps before it produced.
+"""The pipeline, one direction: scenario -> what-ifs -> plan -> laydown -> deployment in time
+-> air, ground -> credibility. Each step reads only what the steps before it produced.
 
 ``assess`` runs it to the end and writes the document; the standalone commands (``raid run``,
 ``ground assess``, ``deter``) run it up to their model with the same seed tree, so they agree
@@ -21,8 +21,9 @@ from guarantor.assessment.credibility import (
     scorecard_inputs,
 )
 from guarantor.assessment.ground import GroundSection, ground_section
-from guarantor.assessment.laydown import Laydown, lay_down
+from guarantor.assessment.laydown import Laydown, lay_down, timed_laydown
 from guarantor.data import load_capabilities
+from guarantor.deployment import DeploymentResult, deploy
 from guarantor.deterrence import ScorecardInputs, load_assumptions, load_rules, load_weights
 from guarantor.errors import InputError, Problem
 from guarantor.ground.front import FrontResult
@@ -33,7 +34,7 @@ from guarantor.sourcing import SourcingOptions, SourcingResult, source
 from guarantor.sourcing.options import apply_what_ifs, parse_lifts
 
 Progress = Callable[[str, float], None]
-Stage = Literal["plan", "air", "ground", "credibility"]
+Stage = Literal["plan", "deployment", "air", "ground", "credibility"]
 
 #: The steps of an assessment, in order, for progress bars.
 STEPS = ("force generation", "air defence", "ground", "credibility", "report data")
@@ -64,6 +65,13 @@ class AssessOptions(BaseModel):
         default=None, description="A raid every option faces (a comparison sets it)."
     )
     design_raid_from: str | None = Field(default=None, description="Whose design raid it is.")
+    trigger_day: int | None = Field(
+        default=None,
+        ge=0,
+        le=3650,
+        description="Day Russia attacks again (default: the day the force has closed): the air "
+        "and ground models count the coalition units in place by then, the rest as they arrive.",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The options as recorded in the assessment."""
@@ -95,7 +103,9 @@ class PipelineRun:
     whatif: WhatIf
     plan: SourcingResult
     laydown: Laydown
+    deployment: DeploymentResult | None = None
     air: AirRun | None = None
+    timed: Laydown | None = None
     ground: GroundSection | None = None
     front: FrontResult | None = None
     inputs: ScorecardInputs | None = None
@@ -128,33 +138,37 @@ def run_pipeline(
     plan = source(scenario, sourcing)
     effective = apply_what_ifs(scenario, sourcing)
     laydown = lay_down(effective, plan, load_capabilities(), parse_lifts(whatif.lift, scenario))
-    run = PipelineRun(effective, whatif, plan, laydown)
     if until == "plan":
+        return PipelineRun(effective, whatif, plan, laydown)
+    deployment = deploy(effective, laydown, whatif, options.trigger_day)
+    timed = timed_laydown(laydown, deployment)
+    run = PipelineRun(effective, whatif, plan, laydown, deployment, timed=timed)
+    if until == "deployment":
         return run
     report(STEPS[1], 0.2)
     air = air_section(
         effective,
-        laydown,
+        timed,
         tree,
         options.raid_trials,
         options.campaign_trials,
         options.design_raid,
         options.design_raid_from,
     )
-    run = PipelineRun(effective, whatif, plan, laydown, air)
+    run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed=timed)
     if until == "air":
         return run
     report(STEPS[2], 0.45)
     ground, front = ground_section(
         effective,
-        laydown,
+        timed,
         params.ground,
         tree,
         options.ground_days,
         options.ground_runs,
         search=options.ground_search,
     )
-    run = PipelineRun(effective, whatif, plan, laydown, air, ground, front)
+    run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed, ground, front)
     if until == "ground":
         return run
     report(STEPS[3], 0.8)
@@ -165,11 +179,14 @@ def run_pipeline(
         ground.p_hold,
         air.section.denial,
         air.section.interceptor_days,
+        deployment,
     )
     credibility = credibility_section(
         inputs, ground, air.section, params.weights, params.rules, params.assumptions
     )
-    return PipelineRun(effective, whatif, plan, laydown, air, ground, front, inputs, credibility)
+    return PipelineRun(
+        effective, whatif, plan, laydown, deployment, air, timed, ground, front, inputs, credibility
+    )
 
 
 def design_raid(scenario: Scenario, name: str | None) -> Raid:

@@ -257,8 +257,9 @@ def assess(
         force_generation=ForceGeneration(
             sustainment=_sustainment(run.scenario, run.plan),
             sourcing=run.plan.without_timings(),
-            laydown=run.laydown,
+            laydown=run.timed or run.laydown,
         ),
+        deployment=run.deployment,
         air=run.air.section,
         ground=run.ground,
         credibility=run.credibility,

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deter": ("guarantor.cli.deterrence", "deter"),
     "sustain": ("guarantor.cli.sourcing", "sustain"),
     "source": ("guarantor.cli.sourcing", "source_cmd"),
+    "deploy": ("guarantor.cli.deploy", "deploy_cmd"),
     "serve": ("guarantor.cli.serve", "serve"),
     "campaign": ("guarantor.cli.raid", "campaign"),
     "sweep-point": ("guarantor.cli.sweep", "point_cmd"),

@@ -60,7 +60,7 @@ def deter(
     )
     # the same pipeline and seed tree as ``assess``: plan -> laydown -> air, ground
     needs_air = air_denial is None or interceptor_days is None
-    stage: Stage = "ground" if p_hold is None else ("air" if needs_air else "plan")
+    stage: Stage = "ground" if p_hold is None else ("air" if needs_air else "deployment")
     run = run_pipeline(
         sc,
         sc.whatif or WhatIf(),
@@ -104,6 +104,7 @@ def deter(
         ground.p_hold if p_hold is None else p_hold,
         denial,
         inter,
+        run.deployment,
     )
     result = credibility_section(
         inputs, ground, air if air_denial is None else None, ps.weights, ps.rules, ps.assumptions

@@ -99,12 +99,28 @@ def fit(
     table = PlainTable(
         title=f"Victory models on CDB90 ({result.n_battles} battles, {folds}-fold CV)"
     )
-    for col in ("model", "CV AUC", "CV Brier"):
+    for col in ("model", "CV AUC", "CV Brier", "AUC wars out", "Brier wars out"):
         table.add_column(col)
+
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
     for m in [result.baseline, *result.models]:
         name = f"{m.name} (baseline)" if m is result.baseline else m.name
-        table.add_row(name, f"{m.cv_auc:.3f}", f"{m.cv_brier:.3f}")
+        table.add_row(
+            name,
+            f"{m.cv_auc:.3f}",
+            f"{m.cv_brier:.3f}",
+            fmt(m.cv_auc_by_war),
+            fmt(m.cv_brier_by_war),
+        )
     console.print(table)
+    chosen = result.front_parameters()
+    console.print(
+        f"Front model takes: law {chosen['law']}, Helmbold weight {chosen['helmbold_weight']} "
+        f"(95% CI {chosen['helmbold_weight_ci95'][0]}-{chosen['helmbold_weight_ci95'][1]}), "
+        f"effectiveness spread {chosen['effectiveness_sigma']} (log-sd per side)."
+    )
     for note in result.notes:
         console.print(f"- {note}")
 
@@ -138,10 +154,14 @@ def assess(
     tree = SeedTree(seed)
     sc = load_scenario(scenario or default_scenario_name())
     ps = load_ground_params(params)
-    planned = run_pipeline(sc, sc.whatif or WhatIf(), tree, AssessOptions(), until="plan")
+    planned = run_pipeline(sc, sc.whatif or WhatIf(), tree, AssessOptions(), until="deployment")
     result = with_seed(
         assess_front(
-            front_inputs(planned.scenario, planned.laydown, attacker_air_factor=air_factor),
+            front_inputs(
+                planned.scenario,
+                planned.timed or planned.laydown,
+                attacker_air_factor=air_factor,
+            ),
             ps,
             tree.generator("ground"),
             days,

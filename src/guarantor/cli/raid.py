@@ -130,8 +130,12 @@ def _simulate(
     load_threats().resolve(m for m, _ in items)
     tree = SeedTree(seed)
     # the same pipeline and stream as ``assess``: the plan's defence, the ``air.raid`` stream
-    planned = run_pipeline(scenario, scenario.whatif or WhatIf(), tree, AssessOptions(), "plan")
-    defence = build_defence(planned.scenario, additions=additions_from_laydown(planned.laydown))
+    planned = run_pipeline(
+        scenario, scenario.whatif or WhatIf(), tree, AssessOptions(), "deployment"
+    )
+    defence = build_defence(
+        planned.scenario, additions=additions_from_laydown(planned.timed or planned.laydown)
+    )
     eff, until = _effectiveness(history_until, scenario, prior)
     with _progress(not as_json and trials >= 100_000, "simulating"):
         result = simulate_weapons(defence, items, trials, tree.integer("air.raid"), eff)

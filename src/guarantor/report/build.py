@@ -20,6 +20,7 @@ from guarantor.report.figures import setting
 from guarantor.report.html import render_html
 from guarantor.report.sections_air import air_section
 from guarantor.report.sections_credibility import credibility_section
+from guarantor.report.sections_deploy import deployment_section
 from guarantor.report.sections_force import (
     burden_section,
     force_section,
@@ -39,6 +40,7 @@ SECTION_IDS = (
     "map",
     "force-generation",
     "laydown",
+    "deployment",
     "air-defence",
     "ground",
     "credibility",
@@ -84,6 +86,7 @@ def report_sections(a: Assessed) -> list[Section]:
         map_section(doc),
         force_section(doc),
         laydown_section(doc),
+        deployment_section(doc.deployment),
         air_section(doc.air, doc.meta.scenario),
         ground_section(doc.ground),
         credibility_section(doc.credibility),
