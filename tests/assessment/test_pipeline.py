@@ -200,3 +200,19 @@ def test_results_as_frames(base: Assessment) -> None:
     )
     with pytest.raises(InputError):
         plan.to_frame("nope")
+
+
+def test_an_early_attack_meets_only_the_units_in_place(base: Assessment) -> None:
+    early = assess(
+        load_scenario("mnf-u-2026-01"),
+        seed=3,
+        options=FAST.model_copy(update={"trigger_day": 0}),
+    )
+    d = early.document
+    assert d.force_generation.laydown.in_place_by == 0
+    placed = _air_units(early)
+    assert placed[("fighter", "ukraine-west")] == 0  # the squadrons arrive after day 30
+    assert _air_units(base)[("fighter", "ukraine-west")] > 0
+    assert d.headline.figures.p_front_holds <= base.document.headline.figures.p_front_holds
+    r = d.deployment.reinforcement if d.deployment else None
+    assert r is not None and r.trigger_day == 0

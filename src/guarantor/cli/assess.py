@@ -113,6 +113,12 @@ def assess_cmd(
     xlsx: bool = typer.Option(
         False, "--xlsx", help="Also write assessment.xlsx: one sheet per section, tidy tables."
     ),
+    trigger_day: int | None = typer.Option(
+        None,
+        "--trigger-day",
+        help="Day Russia attacks again (default: the day the force has closed); the air and "
+        "ground models count the coalition units in place by then, the rest as they arrive.",
+    ),
     raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
     campaign_trials: int = typer.Option(1_000, "--campaign-trials", help="Campaign trials."),
     without: list[str] = WITHOUT,
@@ -160,7 +166,7 @@ def assess_cmd(
         close,
         lift_factor,
     )
-    options = _options(raid_trials, campaign_trials)
+    options = _options(raid_trials, campaign_trials, trigger_day=trigger_day)
     sc = load_scenario(scenario or default_scenario_name())
     folder = None if as_json else _out_dir(out)
     result = _run(sc, seed, options, whatif, quiet or as_json)
