@@ -129,7 +129,7 @@ def test_common_random_numbers_coalition_never_hurts(base: Assessment) -> None:
     # paired on the same stream: the spread of the difference is far below that of a raid
     assert diff.std() < 0.5 * s["design_raid_leakers_mean_ukraine_alone"].std()
     # the ground runs are paired run by run: no run holds for Ukraine alone and breaks with
-    # the force beside it (square law: more defenders never break earlier on the same draws)
+    # the force beside it (more defenders never break earlier on the same draws)
     assert np.all(s["p_front_holds"] >= s["p_front_holds_ukraine_alone"])
     f = base.document.headline.figures
     assert f.p_front_holds >= f.p_front_holds_ukraine_alone

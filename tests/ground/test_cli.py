@@ -85,6 +85,13 @@ def test_fit_contract(cli: Callable[..., Result]) -> None:
     assert d["n_battles"] == 623
     assert {"name", "cv_auc", "cv_brier"} <= set(d["baseline"])
     assert all({"name", "cv_auc", "cv_brier"} <= set(m) for m in d["models"])
+    # added: scores with whole wars held out, the best model, what the front model takes
+    assert all("cv_auc_by_war" in m for m in [d["baseline"], *d["models"]])
+    best = next(m for m in d["models"] if m["name"] == d["best_model"])
+    assert best["cv_auc"] >= 0.70 > d["baseline"]["cv_auc"]
+    assert best["cv_brier"] < d["baseline"]["cv_brier"]
+    assert d["front_parameters"]["law"] == d["attrition"]["law"] == "helmbold"
+    assert d["excluded_variables"]
 
 
 def test_fit_bad_folds_exits_2(cli: Callable[..., Result]) -> None:

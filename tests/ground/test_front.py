@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -165,3 +167,147 @@ def test_bad_inputs_are_named() -> None:
         )
     with pytest.raises(InputError):
         parse_params({"combat": {"law": {"value": "square"}}}, "x.toml")  # no provenance
+
+
+# --- totals, reserves and monotonicity (issue 14) ---------------------------------------------
+
+SCENARIO_RUNS = 1000
+
+
+def _p_hold(inputs: FrontInputs, seed: int = 0, runs: int = SCENARIO_RUNS) -> tuple[float, Any]:
+    r = assess_front(inputs, PARAMS, np.random.default_rng(seed), 90, search=False, runs=runs)
+    return r.p_hold, r.held
+
+
+def test_brigades_beyond_the_axes_are_the_reserve_and_fewer_scale_the_axes() -> None:
+    axes = (
+        AxisInput("a", 100, "open", 1.0, 6, 60_000),
+        AxisInput("b", 100, "open", 1.0, 4, 40_000),
+    )
+    more = FrontInputs(axes, 3000, reserve_brigades=99, combat_brigades=25).resolved()
+    assert more.reserve_brigades == 15  # the stated reserve gives way to the total
+    assert [a.defender_brigades for a in more.axes] == [6, 4]
+    fewer = FrontInputs(axes, 3000, combat_brigades=5).resolved()
+    assert fewer.reserve_brigades == 0
+    assert [a.defender_brigades for a in fewer.axes] == pytest.approx([3, 2])
+    russia = FrontInputs(axes, 3000, attacker_personnel_in_theatre=150_000).resolved()
+    assert russia.attacker_reserve_personnel == 50_000
+    scaled = FrontInputs(axes, 3000, attacker_personnel_in_theatre=50_000).resolved()
+    assert [a.attacker_personnel for a in scaled.axes] == pytest.approx([30_000, 20_000])
+    unstated = FrontInputs(axes, 3000, reserve_brigades=7).resolved()
+    assert unstated.reserve_brigades == 7 and unstated.attacker_reserve_personnel == 0
+    with pytest.raises(InputError, match="combat_brigades"):
+        FrontInputs(axes, 3000, combat_brigades=-1)
+
+
+def test_from_scenario_takes_both_totals(default_scenario: Scenario) -> None:
+    inputs = FrontInputs.from_scenario(default_scenario).resolved()
+    line = sum(a.ukrainian_brigades for a in default_scenario.front.axes)
+    assert inputs.reserve_brigades == default_scenario.ukraine.combat_brigades - line
+    assert inputs.reserve_brigades == default_scenario.ukraine.reserve_brigades  # consistent
+    on_axes = sum(a.russian_personnel for a in default_scenario.front.axes)
+    assert inputs.attacker_reserve_personnel == (
+        default_scenario.russia.personnel_in_theatre - on_axes
+    )
+
+
+def test_more_ukrainian_brigades_never_lower_the_chance_of_holding(
+    default_scenario: Scenario,
+) -> None:
+    # common random numbers: run by run, more brigades never turn a held run into a broken one
+    inputs = FrontInputs.from_scenario(default_scenario)
+    results = [_p_hold(replace(inputs, combat_brigades=n)) for n in (40, 60, 76, 110, 200)]
+    p = [r[0] for r in results]
+    assert p == sorted(p) and p[-1] > p[0] + 0.2
+    for (_, fewer), (_, more) in itertools.pairwise(results):
+        assert (fewer & ~more).mean() <= 0.002  # beyond MC error, never
+
+
+def test_more_russian_personnel_never_raise_the_chance_of_holding(
+    default_scenario: Scenario,
+) -> None:
+    inputs = FrontInputs.from_scenario(default_scenario)
+    theatre = [_p_hold(replace(inputs, attacker_personnel_in_theatre=n)) for n in (4e5, 6e5, 8e5)]
+    scale = []
+    for f in (0.6, 1.0, 1.5):
+        axes = tuple(replace(a, attacker_personnel=a.attacker_personnel * f) for a in inputs.axes)
+        total = (inputs.attacker_personnel_in_theatre or 0.0) * f
+        scale.append(_p_hold(replace(inputs, axes=axes, attacker_personnel_in_theatre=total)))
+    for results in (theatre, scale):
+        p = [r[0] for r in results]
+        assert p == sorted(p, reverse=True) and p[0] > p[-1] + 0.05
+        for (_, fewer), (_, more) in itertools.pairwise(results):
+            assert (~fewer & more).mean() <= 0.002
+
+
+def test_a_bigger_reassurance_force_never_lowers_the_chance_of_holding(
+    default_scenario: Scenario,
+) -> None:
+    inputs = FrontInputs.from_scenario(default_scenario)
+    hubs = [(Hub("hub", n, 2.0, ("FRA",)),) if n else () for n in (0, 10_000, 40_000)]
+    results = [_p_hold(replace(inputs, hubs=h)) for h in hubs]
+    p = [r[0] for r in results]
+    assert p == sorted(p) and p[-1] > p[0]
+    for (_, fewer), (_, more) in itertools.pairwise(results):
+        assert (fewer & ~more).mean() <= 0.002
+
+
+def test_a_strongly_outnumbered_axis_can_break_early() -> None:
+    # no floor on the day of breakthrough: the earliest breaks come sooner, and more often,
+    # the more the axis is outnumbered (one axis, 10 brigades, no reserves)
+    early = []
+    for ratio in (1, 3, 10):
+        axis = AxisInput("t", 150, "mixed", 1.2, 10, ratio * 30_000 / 0.7)
+        r = assess_front(
+            FrontInputs((axis,), 3000), PARAMS, np.random.default_rng(0), 90, search=False
+        )
+        cdf = {c["day"]: c["p"] for c in r.axes[0].cdf}
+        early.append((cdf[14.0], cdf[28.0], r.axes[0].days_to_breakthrough["p10"]))
+    assert early[0][1] < early[1][1] < early[2][1]
+    assert early[2][0] > 0 and early[2][1] >= 0.02  # within two and four weeks at 10:1
+    assert early[2][2] is not None and early[2][2] < 35  # the first tenth of breaks
+    assert early[1][2] is not None and early[1][2] < 55  # day ~55 was the floor at any ratio
+
+
+def test_the_calibration_gives_the_reported_losses(default_scenario: Scenario) -> None:
+    # Russian losses 'up to a thousand' a day across the front (params' calibration source)
+    from guarantor.ground.lanchester import _kill_rate, exponents
+
+    inputs = FrontInputs.from_scenario(default_scenario).resolved()
+    total = sum(a.attacker_personnel for a in inputs.axes)
+    red = blue = 0.0
+    for axis in inputs.axes:
+        e, _ = _engagement(inputs, axis, axis.attacker_personnel / total, PARAMS, 90)
+        p, q = exponents(e.law, e.helmbold_weight)
+        red += _kill_rate(e.blue, e.red, e.blue_effectiveness, p, q, e.reference)
+        blue += _kill_rate(e.red, e.blue, e.red_effectiveness, p, q, e.reference)
+    assert 800 <= red <= 1000
+    assert red > 2 * blue  # the exchange favours the defender
+
+
+def test_every_simulation_of_the_front_draws_the_same_breakpoint_spread() -> None:
+    raw = {s: {k: p.to_dict() for k, p in ps.items()} for s, ps in PARAMS.sections.items()}
+    raw["breakpoints"]["breakpoint_sigma"]["value"] = 0.8
+    brittle = parse_params(raw, "x.toml")
+    inputs = _inputs(8)
+    a = assess_front(inputs, PARAMS, np.random.default_rng(1), 90, runs=400)
+    b = assess_front(inputs, brittle, np.random.default_rng(1), 90, runs=400)
+    assert b.axes[0].p_breakthrough != a.axes[0].p_breakthrough
+    # the search runs the same simulation as the chance of breakthrough, spreads included
+    need = b.axes[0].brigades_to_hold
+    assert need is not None
+    assert (b.axes[0].p_breakthrough <= 0.1 + 1e-9) == (need <= 8)
+
+
+def test_brigades_to_hold_agrees_with_the_chance_of_breakthrough_on_the_scenario(
+    default_scenario: Scenario,
+) -> None:
+    # the search's runs are the main runs: each axis holds with its brigades exactly when the
+    # brigades it needs are no more than it has
+    runs = int(PARAMS.num("simulation", "search_runs"))
+    inputs = FrontInputs.from_scenario(default_scenario)
+    r = assess_front(inputs, PARAMS, np.random.default_rng(2), 90, runs=runs)
+    for ax in r.axes:
+        assert ax.brigades_to_hold is not None
+        holds = ax.p_breakthrough <= 1 - ax.hold_probability + 1e-9
+        assert holds == (ax.brigades_to_hold <= ax.defender_brigades), ax.name

@@ -288,3 +288,41 @@ def test_normal_table_matches_scipy() -> None:
     levels = np.arange(lanchester._LEVELS)
     expected = ndtri((levels + 0.5) / lanchester._LEVELS)
     np.testing.assert_allclose(lanchester._normal_table(), expected, rtol=0, atol=1e-12)
+
+
+def test_breakpoint_spread_draws_per_run_and_keeps_common_random_numbers() -> None:
+    e = dataclasses.replace(AXIS, red=70_000)
+    fixed = simulate(e, np.random.default_rng(3), 600, 2, 0.3)
+    same = simulate(e, np.random.default_rng(3), 600, 2, 0.3, breakpoint_sigma=0.0)
+    np.testing.assert_array_equal(fixed.blue_final, same.blue_final)
+    spread = simulate(e, np.random.default_rng(3), 600, 2, 0.3, breakpoint_sigma=0.8)
+    # a run's breakpoints depend only on the seed and the run, not on how many runs there are
+    few = simulate(e, np.random.default_rng(3), 200, 2, 0.3, breakpoint_sigma=0.8)
+    np.testing.assert_array_equal(few.blue_broke_day, spread.blue_broke_day[:200])
+    # brittle runs break early, stubborn ones late or not at all
+
+    def days(mc: lanchester.MonteCarlo) -> Any:
+        return np.where(np.isnan(mc.blue_broke_day), np.inf, mc.blue_broke_day)
+
+    assert np.min(days(spread)) < np.min(days(fixed))
+    assert spread.p_blue_breaks() != fixed.p_blue_breaks()
+    # more blue reinforcements still never make a run break earlier
+    more = dataclasses.replace(
+        e, blue_reinforcements=(*e.blue_reinforcements, Reinforcement(1, 2, 500))
+    )
+    helped = simulate(more, np.random.default_rng(3), 600, 2, 0.3, breakpoint_sigma=0.8)
+    assert not (days(helped) < days(spread)).any()
+    with pytest.raises(InputError, match="breakpoint_sigma"):
+        simulate(e, np.random.default_rng(3), 10, 2, 0.3, breakpoint_sigma=-1)
+
+
+@pytest.mark.parametrize("weight", [0.3, 0.627])
+def test_mixed_laws_simulate_the_odes_rates(weight: float) -> None:
+    # the Helmbold kernel (one power for both sides) follows the ODE for large forces
+    e = Engagement(
+        200_000, 300_000, 0.01, 0.006, law=Law.HELMBOLD, helmbold_weight=weight, max_days=20
+    )
+    ode = solve(e)
+    mc = simulate(e, np.random.default_rng(3), runs=300, steps_per_day=8)
+    assert mc.blue_final.mean() == pytest.approx(ode.blue_final, rel=0.01)
+    assert mc.red_final.mean() == pytest.approx(ode.red_final, rel=0.01)

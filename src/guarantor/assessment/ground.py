@@ -67,6 +67,8 @@ def front_inputs(
             if s.combat_personnel > 0
         ),
         attacker_air_factor=attacker_air_factor,
+        combat_brigades=scenario.ukraine.combat_brigades,
+        attacker_personnel_in_theatre=scenario.russia.personnel_in_theatre,
     )
 
 

@@ -9,8 +9,13 @@ Per axis, Ukraine's brigades (blue, defending) face Russia's personnel (red, att
 defender's effectiveness carries the terrain and fortification multipliers and is cut where a
 brigade must hold more front than the observed maximum (force-to-space). Ukraine's reserve
 brigades and the reassurance force's hubs reinforce the axes in proportion to the threat on
-each; Russia's monthly reinforcement flows to the axes the same way. A breakthrough is the
-defence breaking (losing its breakpoint fraction) before the attack stops at its own.
+each; Russia's reserve and monthly reinforcement flow to the axes the same way. Given both
+sides' totals (``combat_brigades``, ``attacker_personnel_in_theatre``), the reserves are what
+the totals hold beyond the axes (:meth:`FrontInputs.resolved`). A breakthrough is the defence
+breaking (losing its breakpoint fraction) before the attack stops at its own.
+
+The attrition law, its Helmbold weight and the run-to-run spread of each side's effectiveness
+are the CDB90 fit's (``guarantor ground fit``, recorded in ``data/ground/params.toml``).
 """
 
 from __future__ import annotations
@@ -72,6 +77,16 @@ class FrontInputs:
     attacker_reinforcement_per_day: float = 0.0
     hubs: tuple[Hub, ...] = ()
     attacker_air_factor: float = 1.0
+    #: Russian personnel in the theatre beyond the axes', committed to the axes by threat.
+    attacker_reserve_personnel: float = 0.0
+    #: Ukraine's combat brigades in all (``ukraine.combat_brigades``). Where given, the
+    #: brigades beyond those on the axes are the reserve (``reserve_brigades`` is then not
+    #: used); fewer than the axes hold scale every axis down in proportion.
+    combat_brigades: float | None = None
+    #: Russia's personnel in the theatre (``russia.personnel_in_theatre``). Where given, those
+    #: beyond the axes' are the attacker's reserve, committed to the axes by threat; fewer than
+    #: the axes' scale every axis down in proportion.
+    attacker_personnel_in_theatre: float | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -87,10 +102,18 @@ class FrontInputs:
                 problems.append(Problem(where, "fortification must be > 0"))
         if self.brigade_personnel <= 0:
             problems.append(Problem("brigade_personnel", "must be > 0"))
-        if self.reserve_brigades < 0 or self.attacker_reinforcement_per_day < 0:
+        if (
+            self.reserve_brigades < 0
+            or self.attacker_reinforcement_per_day < 0
+            or self.attacker_reserve_personnel < 0
+        ):
             problems.append(Problem("reinforcements", "must be >= 0"))
         if self.attacker_air_factor < 0:
             problems.append(Problem("attacker_air_factor", "must be >= 0"))
+        for name in ("combat_brigades", "attacker_personnel_in_theatre"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                problems.append(Problem(name, f"must be a number >= 0, got {value}"))
         for h in self.hubs:
             if h.personnel < 0 or h.reaction_days < 0:
                 problems.append(
@@ -123,6 +146,42 @@ class FrontInputs:
                 if s.zone in UKRAINE_ZONES and s.personnel > 0
             ),
             attacker_air_factor=attacker_air_factor,
+            combat_brigades=float(scenario.ukraine.combat_brigades),
+            attacker_personnel_in_theatre=float(scenario.russia.personnel_in_theatre),
+        )
+
+    def resolved(self) -> FrontInputs:
+        """The inputs with the totals applied (reserves set, axes scaled where need be).
+
+        The rule, the same for both sides: the axes state where the forces stand; a total
+        larger than the axes' sum is a reserve (Ukraine's reinforces the axes from
+        ``reserve_start_day``, Russia's from ``attacker_reserve_start_day``, each in
+        proportion to the threat on each axis); a total smaller than the axes' sum scales
+        every axis down in proportion. So more Ukrainian brigades never leave an axis or the
+        reserve smaller, nor do more Russian personnel leave Russia's smaller.
+        """
+        axes = self.axes
+        reserve = self.reserve_brigades
+        if self.combat_brigades is not None:
+            line = sum(a.defender_brigades for a in axes)
+            reserve = max(self.combat_brigades - line, 0.0)
+            if line > self.combat_brigades:
+                f = self.combat_brigades / line
+                axes = tuple(replace(a, defender_brigades=a.defender_brigades * f) for a in axes)
+        red_reserve = self.attacker_reserve_personnel
+        if self.attacker_personnel_in_theatre is not None:
+            line = sum(a.attacker_personnel for a in axes)
+            red_reserve = max(self.attacker_personnel_in_theatre - line, 0.0)
+            if line > self.attacker_personnel_in_theatre:
+                f = self.attacker_personnel_in_theatre / line
+                axes = tuple(replace(a, attacker_personnel=a.attacker_personnel * f) for a in axes)
+        return replace(
+            self,
+            axes=axes,
+            reserve_brigades=reserve,
+            attacker_reserve_personnel=red_reserve,
+            combat_brigades=None,
+            attacker_personnel_in_theatre=None,
         )
 
 
@@ -285,6 +344,16 @@ def _engagement(
         * share
     )
     red_r = [Reinforcement(0.0, days, red_rate)] if red_rate > 0 else []
+    red_reserve = (
+        inputs.attacker_reserve_personnel
+        * params.num("reinforcement", "attacker_reserve_committed_share")
+        * params.num("combat", "attacker_combat_share")
+        * share
+    )
+    if red_reserve > 0:
+        r_start = params.num("reinforcement", "attacker_reserve_start_day")
+        r_span = max(params.num("reinforcement", "attacker_reserve_arrival_days"), 1e-6)
+        red_r.append(Reinforcement(r_start, r_start + r_span, red_reserve / r_span))
     e = Engagement(
         blue=float(blue[0]),
         red=red0,
@@ -305,6 +374,14 @@ def _steps(params: ParamSet) -> int:
     return int(params.num("simulation", "steps_per_day"))
 
 
+def _spreads(params: ParamSet) -> dict[str, float]:
+    """The run-to-run spreads every simulation of the front draws (the same everywhere)."""
+    return {
+        "effectiveness_sigma": params.num("combat", "effectiveness_sigma"),
+        "breakpoint_sigma": params.num("breakpoints", "breakpoint_sigma"),
+    }
+
+
 def _run(
     e: Engagement, seed: int, runs: int, params: ParamSet, steps_per_day: int | None = None
 ) -> MonteCarlo:
@@ -313,7 +390,7 @@ def _run(
         np.random.default_rng(seed),
         runs=runs,
         steps_per_day=_steps(params) if steps_per_day is None else steps_per_day,
-        effectiveness_sigma=params.num("combat", "effectiveness_sigma"),
+        **_spreads(params),
     )
 
 
@@ -365,7 +442,7 @@ def _hold_search(
     """
     runs = int(params.num("simulation", "search_runs"))
     steps = _steps(params)
-    sigma = params.num("combat", "effectiveness_sigma")
+    spreads = _spreads(params)
     top = math.floor(cap * 4.0 + 1e-9)  # in quarter brigades; top + 1 stands for "beyond"
     allowed = _allowed_breaks(runs, probability)
     if allowed >= runs:
@@ -389,9 +466,9 @@ def _hold_search(
             which,
             np.concatenate([r for _, r, _ in cells]),
             steps,
-            sigma,
             blue=np.concatenate(blue),
             blue_effectiveness=np.concatenate(eff),
+            **spreads,
         )
         broke = ~np.isnan(mc.blue_broke_day)
         return np.split(broke, np.cumsum([r.size for _, r, _ in cells])[:-1])
@@ -463,7 +540,7 @@ def _hold_search(
             [np.random.default_rng(queries[k].seed) for k, _ in owners],
             runs,
             steps,
-            sigma,
+            **spreads,
         )
         holds = {
             o: mc.p_blue_breaks(days) <= 1.0 - probability + _SLACK
@@ -500,7 +577,12 @@ def brigades_to_hold(
     satisfies ``P(break) <= 1 - probability`` at ``n`` and not at ``n - 0.25``, computed
     exactly as ``simulate`` would.
     """
-    return _hold_search([_HoldQuery(inputs, axis, share, seed)], params, days, probability, cap)[0]
+    resolved = inputs.resolved()
+    if axis in inputs.axes:
+        axis = resolved.axes[inputs.axes.index(axis)]
+    return _hold_search([_HoldQuery(resolved, axis, share, seed)], params, days, probability, cap)[
+        0
+    ]
 
 
 def _cdf(broke: np.ndarray, days: int) -> list[dict[str, float]]:
@@ -533,6 +615,8 @@ def assess_front(
     if not 0 < p_hold < 1:
         raise InputError([Problem("--hold-probability", "must lie strictly between 0 and 1")])
     n_runs = int(params.num("simulation", "runs")) if runs is None else runs
+    totals = (inputs.combat_brigades is not None, inputs.attacker_personnel_in_theatre is not None)
+    inputs = inputs.resolved()
     red_total = sum(a.attacker_personnel for a in inputs.axes)
     # one stream per axis, shared with and without the reassurance force and by the search
     # (common random numbers: differences are the forces', not noise)
@@ -553,7 +637,7 @@ def assess_front(
         [np.random.default_rng(s) for s in seeds for _ in range(2)],
         runs=n_runs,
         steps_per_day=_steps(params),
-        effectiveness_sigma=params.num("combat", "effectiveness_sigma"),
+        **_spreads(params),
     )
     search_runs = int(params.num("simulation", "search_runs"))
     needs: list[float | None] = [None] * len(inputs.axes)
@@ -615,8 +699,28 @@ def assess_front(
     notes = [
         "Breakthrough: the defence loses its breakpoint share before the attack stops at its "
         "own. Axes are fought independently; the attacker cannot mass from one to another.",
-        "Every parameter is an assumption with provenance (data/ground/params.toml); the "
-        "CDB90 fit (guarantor ground fit) shows how little skill such models have.",
+        f"Attrition follows the {params.text('combat', 'law')} law (weight "
+        f"{params.num('combat', 'helmbold_weight'):g}) and each run draws both sides' "
+        f"effectiveness with a log-sd of {params.num('combat', 'effectiveness_sigma'):g}, "
+        "both as the CDB90 fit selects (guarantor ground fit): a defender's losses grow only "
+        "slowly with the attacker's numbers, and much of the outcome is how well each side "
+        "fights.",
+        f"Ukraine's reserve: {inputs.reserve_brigades:g} brigades ("
+        + (
+            "its combat brigades beyond those on the axes"
+            if totals[0]
+            else "as stated; its combat brigades in all not given"
+        )
+        + f"); Russia's: {inputs.attacker_reserve_personnel:,.0f} personnel ("
+        + (
+            "its personnel in the theatre beyond the axes' groupings"
+            if totals[1]
+            else "as stated; its personnel in the theatre not given"
+        )
+        + "). A committed share of each reinforces the axes in proportion to the threat on "
+        "each.",
+        "Every parameter has its provenance (data/ground/params.toml); the CDB90 fit shows "
+        "how little skill such models have.",
     ]
     return FrontResult(
         days=days,

@@ -423,6 +423,11 @@ class _Noise:
         """Blue's and red's integers for the effectiveness multipliers, shape (runs, 2)."""
         return self._raw(0, 4 * runs).reshape(runs, 4)[:, :2]
 
+    def breakpoints(self, runs: int) -> NDArray[np.uint16]:
+        """Blue's and red's integers for the breakpoint multipliers, shape (runs, 2): the
+        other half of the effectiveness block, so that neither depends on the other."""
+        return self._raw(0, 4 * runs).reshape(runs, 4)[:, 2:]
+
     def steps(self, chunk: int, runs: int) -> NDArray[np.uint16]:
         """Integers of steps ``chunk * _CHUNK`` onwards, shape (_CHUNK, _PER_STEP, runs)."""
         panels = -(-runs // _PANEL)
@@ -481,11 +486,19 @@ def _wide(e: Engagement, blue: float | None = None) -> bool:
     return max(blue_most, red_most) >= 2**24
 
 
-def _check(runs: int, steps_per_day: int, effectiveness_sigma: float) -> None:
+def _check(
+    runs: int, steps_per_day: int, effectiveness_sigma: float, breakpoint_sigma: float = 0.0
+) -> None:
     if runs < 1 or steps_per_day < 1:
         raise InputError([Problem("simulation", "runs and steps_per_day must be >= 1")])
     if effectiveness_sigma < 0:
         raise InputError([Problem("effectiveness_sigma", "must be >= 0")])
+    if not 0 <= breakpoint_sigma <= 5:
+        raise InputError([Problem("breakpoint_sigma", "must lie in [0, 5]")])
+
+
+#: A breakpoint drawn for one run stays within these loss fractions.
+BREAKPOINT_RANGE = (0.005, 1.0)
 
 
 def simulate_cells(
@@ -497,6 +510,7 @@ def simulate_cells(
     effectiveness_sigma: float = 0.0,
     blue: NDArray[np.float64] | None = None,
     blue_effectiveness: NDArray[np.float64] | None = None,
+    breakpoint_sigma: float = 0.0,
 ) -> MonteCarlo:
     """Stochastic runs in one pass: cell ``i`` is run ``cell_run[i]`` of engagement
     ``cell_engagement[i]``, and the result has one entry per cell.
@@ -506,8 +520,9 @@ def simulate_cells(
     ``blue_effectiveness``, where given, replace cell by cell the engagement's initial blue
     strength (and so its reference strength) and blue effectiveness, so that variants of one
     engagement run side by side. The engagements must share law and ``max_days``.
+    ``breakpoint_sigma`` > 0 draws each run's breakpoints as in :func:`simulate`.
     """
-    _check(1, steps_per_day, effectiveness_sigma)
+    _check(1, steps_per_day, effectiveness_sigma, breakpoint_sigma)
     first = engagements[0]
     if len(keys) != len(engagements) or any(
         (e.law, e.helmbold_weight, e.max_days) != (first.law, first.helmbold_weight, first.max_days)
@@ -515,6 +530,7 @@ def simulate_cells(
     ):
         raise ValueError("engagements run together need one key each and the same law and days")
     p, q = exponents(first.law, first.helmbold_weight)
+    mixed = 0.0 < q < 1.0 and p + q == 1.0
     ext = first.extinction
     dt = 1.0 / steps_per_day
     n_steps = math.ceil(first.max_days * steps_per_day)
@@ -564,6 +580,13 @@ def simulate_cells(
             mine = stream[eng] == g
             z_eff[mine] = table64[noise.effectiveness(int(width[g]))[run[mine]]]
     mult = np.exp(effectiveness_sigma * z_eff.T)
+    if breakpoint_sigma > 0:
+        z_bp = np.zeros((m_all, 2))
+        for g, noise in enumerate(noises):
+            mine = stream[eng] == g
+            z_bp[mine] = table64[noise.breakpoints(int(width[g]))[run[mine]]]
+        drawn = (1.0 - keep64) * np.exp(breakpoint_sigma * z_bp.T)
+        keep64 = 1.0 - np.clip(drawn, *BREAKPOINT_RANGE)
     scale = dt * np.power((b_init + r_init) / 2.0, 1.0 - p - q)
     # minus the expected losses per step and unit of fire; blue's losses come from red's fire
     neg = np.stack([-r_eff * mult[1] * scale, -b_eff * mult[0] * scale]).astype(ft)
@@ -587,7 +610,9 @@ def simulate_cells(
     live: Any = None  # 1 for running cells, once some have ended but were not dropped yet
     active = np.ones(m_all, dtype=bool)
     # this chunk's integers and deviates per stream (cells of one stream and run share them)
-    raws = np.zeros((len(noises), _CHUNK, _PER_STEP, int(width.max())), dtype=np.uint16)
+    # (stream, kind, step in chunk, run): each kind of integer contiguous, so that the
+    # deviates of arrivals are looked up only in chunks where that side receives any
+    raws = np.zeros((len(noises), _PER_STEP, _CHUNK, int(width.max())), dtype=np.uint16)
     devs = np.empty(raws.shape, dtype=ft)
     root_lam = np.sqrt(lam).astype(ft)
     lam_ft = lam.astype(ft)
@@ -600,11 +625,15 @@ def simulate_cells(
         if s == 0:
             for g, (noise, w) in enumerate(zip(noises, width, strict=True)):
                 if w:
-                    raws[g, :, :, :w] = noise.steps(chunk, int(w))
-            np.take(table, raws, out=devs)
+                    raws[g, :, :, :w] = noise.steps(chunk, int(w)).transpose(1, 0, 2)
+            span = np.asarray(arriving[:, step : step + _CHUNK].any(axis=1), dtype=bool)
+            kinds = [0, 1] + [2 + side for side in (0, 1) if bool(span[side])]
+            for g in range(len(noises)):
+                for kind in kinds:
+                    np.take(table, raws[g, kind], out=devs[g, kind], mode="clip")
         z, skew = buf[5], buf[6]
         for lo, hi, g, pick in parts:
-            z[:, lo:hi] = devs[g, s][:2, pick]
+            z[:, lo:hi] = devs[g, :2, s][:, pick]
         np.multiply(z, z, out=skew)
         skew -= 1.0
         skew *= 1.0 / 6.0
@@ -613,18 +642,29 @@ def simulate_cells(
         # (in place: temporaries of this size would cost more than the arithmetic)
         prob, stay, mu, var, lost = buf[0], buf[1], buf[2], buf[3], buf[4]
         fire = state[::-1]
-        if p == 1.0:
-            np.multiply(neg, fire, out=prob)
+        if mixed:
+            # p + q = 1: each side's loss rate per head is its own effectiveness term times
+            # (enemy / own) ** p, one power for both sides; none while either side is empty
+            np.maximum(state, 1.0, out=stay)
+            np.divide(stay[1], stay[0], out=mu[0])
+            np.power(mu[0], p, out=mu[0])
+            np.multiply(neg[0], mu[0], out=prob[0])
+            np.divide(neg[1], mu[0], out=prob[1])
+            np.minimum(state[0], state[1], out=mu[1])
+            prob *= np.greater(mu[1], 0.0, out=flags[0])
         else:
-            np.power(fire, p, out=prob)
-            prob *= neg
-        if q == 1.0:
-            prob *= state
-        elif q:
-            np.power(state, q, out=stay)
-            prob *= stay
-        np.maximum(state, 1.0, out=stay)
-        prob /= stay
+            if p == 1.0:
+                np.multiply(neg, fire, out=prob)
+            else:
+                np.power(fire, p, out=prob)
+                prob *= neg
+            if q == 1.0:
+                prob *= state
+            elif q:
+                np.power(state, q, out=stay)
+                prob *= stay
+            np.maximum(state, 1.0, out=stay)
+            prob /= stay
         np.expm1(prob, out=prob)
         np.negative(prob, out=prob)
         np.subtract(1.0, prob, out=stay)
@@ -647,7 +687,7 @@ def simulate_cells(
             lost[sides, cell] = _binomial_ppf(
                 state[sides, cell].astype(np.float64),
                 prob[sides, cell].astype(np.float64),
-                (raws[stream[eng[cell]], s, sides, run[cell]] + 0.5) / _LEVELS,
+                (raws[stream[eng[cell]], sides, s, run[cell]] + 0.5) / _LEVELS,
             )
         if live is not None:
             lost *= live
@@ -659,7 +699,7 @@ def simulate_cells(
                 continue
             came, za = buf[7, 0], buf[7, 1]
             for lo, hi, g, pick in parts:
-                za[lo:hi] = devs[g, s, 2 + side, pick]
+                za[lo:hi] = devs[g, 2 + side, s, pick]
             np.take(root_lam[side, :, step], eng, out=came)
             came *= za
             za *= za
@@ -673,7 +713,7 @@ def simulate_cells(
                 lo, hi, g, pick = parts[k]
                 mean = float(lam[side, k, step])
                 came[lo:hi] = (
-                    np.take(_poisson_lookup(mean), raws[g, s, 2 + side, pick]) if mean > 0 else 0.0
+                    np.take(_poisson_lookup(mean), raws[g, 2 + side, s, pick]) if mean > 0 else 0.0
                 )
             if live is not None:
                 came *= live
@@ -748,13 +788,14 @@ def simulate_many(
     runs: int = 1000,
     steps_per_day: int = 4,
     effectiveness_sigma: float = 0.0,
+    breakpoint_sigma: float = 0.0,
 ) -> list[MonteCarlo]:
     """:func:`simulate` for several engagements at once (engagement ``i`` uses ``rngs[i]``).
 
     Engagements whose generators give the same key (same seed) share their noise, so a
     difference between them is their forces', not chance's.
     """
-    _check(runs, steps_per_day, effectiveness_sigma)
+    _check(runs, steps_per_day, effectiveness_sigma, breakpoint_sigma)
     keys = [noise_key(rng) for rng in rngs]
     results: list[MonteCarlo | None] = [None] * len(engagements)
     groups: dict[tuple[Law, float, float, bool], list[int]] = {}
@@ -769,6 +810,7 @@ def simulate_many(
             np.tile(np.arange(runs), len(members)),
             steps_per_day,
             effectiveness_sigma,
+            breakpoint_sigma=breakpoint_sigma,
         )
         for j, i in enumerate(members):
             part = slice(j * runs, (j + 1) * runs)
@@ -788,17 +830,21 @@ def simulate(
     runs: int = 1000,
     steps_per_day: int = 4,
     effectiveness_sigma: float = 0.0,
+    breakpoint_sigma: float = 0.0,
 ) -> MonteCarlo:
     """Stochastic engagement: binomial losses per time step, all runs at once.
 
     Each step a side loses ``Binomial(n, 1 - exp(-rate * dt / n))`` combatants, so its mean
     loss follows the ODE's rate; reinforcements arrive as Poisson counts. With
     ``effectiveness_sigma`` > 0 each run draws lognormal multipliers (median 1) on both
-    sides' effectiveness: uncertainty about the fight, not only chance within it.
+    sides' effectiveness: uncertainty about the fight, not only chance within it. With
+    ``breakpoint_sigma`` > 0 each run also draws lognormal multipliers (median 1) on both
+    sides' breakpoints (the drawn loss fraction kept within ``BREAKPOINT_RANGE``): how much a
+    side stands before it breaks varies from fight to fight.
 
     Counts are drawn by inverse CDF from deviates that depend only on the seed, the run and
     the step (common random numbers): with one seed, more reinforcements or forces change a
     run's outcome only through the fight, so comparisons between engagements are not noise.
     Stepping stops once every run has ended.
     """
-    return simulate_many([e], [rng], runs, steps_per_day, effectiveness_sigma)[0]
+    return simulate_many([e], [rng], runs, steps_per_day, effectiveness_sigma, breakpoint_sigma)[0]
