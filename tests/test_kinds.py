@@ -18,6 +18,7 @@ SEED = 11
 SMALL: dict[str, dict[str, Any]] = {
     "summary": {},
     "source": {"without": ["FRA"]},
+    "deploy": {},
     "raid": {"trials": 300, "seed": SEED},
     "campaign": {"trials": 10, "days": 15, "seed": SEED},
     "ground": {"runs": 20, "days": 60, "seed": SEED},
@@ -49,6 +50,7 @@ def test_the_registry_holds_the_kinds_and_their_aliases() -> None:
     assert set(kind_names()) == {
         "summary",
         "source",
+        "deploy",
         "raid",
         "campaign",
         "ground",
@@ -181,3 +183,16 @@ def test_sweep_sizes_are_checked_before_any_work() -> None:
     assert err.value.problems[0].where == "--trials"
     assert kind_params(ModelSpec("raid", trials=50), 7).model_dump()["seed"] == 7
     assert "seed" not in kind_params(ModelSpec("source"), 7).model_dump()
+
+
+def test_deploy_kind_is_the_assessments_force_flow(
+    scenario: Scenario, assessed: Assessment
+) -> None:
+    kind = get_kind("deployment")
+    result = kind(scenario, {})
+    assert assessed.document.deployment is not None
+    assert result.to_json() == assessed.document.deployment.to_json()
+    row = kind.row(result) if kind.row else {}
+    assert row["closure_day"] == result.closure_day
+    with pytest.raises(InputError):
+        kind(scenario, {"trigger_day": -1})

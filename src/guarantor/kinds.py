@@ -46,6 +46,7 @@ from guarantor.assessment.pipeline import (
     run_pipeline,
 )
 from guarantor.assessment.run import Assessment, assess
+from guarantor.deployment.result import DeploymentResult
 from guarantor.errors import InputError, Problem
 from guarantor.ground.params import load_ground_params
 from guarantor.model import Raid, Scenario, WhatIf
@@ -491,6 +492,47 @@ ASSESS_COLUMNS = {
 }
 
 
+class DeployParams(KindParams):
+    """Parameters of the force flow: what-ifs (entry points closed, lift) and the attack day."""
+
+    trigger_day: int | None = Field(
+        default=None, ge=0, le=3650, description="Day of the attack (default: closure)."
+    )
+
+
+DEPLOY_COLUMNS = {
+    "status": "str",
+    "closure_day": "float",
+    "mean_arrival_day": "float",
+    "first_brigade_day": "float",
+    "all_day": "float",
+    "days_to_reinforce": "float",
+}
+
+
+def _deploy(scenario: Scenario, p: DeployParams, progress: Progress) -> DeploymentResult:
+    options = AssessOptions(trigger_day=p.trigger_day)
+    run = _pipeline(scenario, p.whatif, 0, options, "deployment", progress)
+    assert run.deployment is not None
+    return run.deployment
+
+
+def _deploy_row(r: DeploymentResult) -> Row:
+    rf = r.reinforcement
+
+    def day(v: float | None) -> float | None:
+        return None if v is None else float(v)
+
+    return {
+        "status": r.status,
+        "closure_day": day(r.closure_day),
+        "mean_arrival_day": day(r.mean_arrival_day),
+        "first_brigade_day": day(rf.first_brigade_day if rf else None),
+        "all_day": day(rf.all_day if rf else None),
+        "days_to_reinforce": day(rf.days_to_reinforce if rf else None),
+    }
+
+
 def _assess(scenario: Scenario, p: AssessParams, progress: Progress) -> Assessment:
     return assess(scenario, seed=p.seed, options=p.options(), progress=progress, whatif=p.whatif)
 
@@ -529,6 +571,16 @@ _ALL: tuple[ModelKind[Any, Any], ...] = (
         columns=_fixed(SOURCE_COLUMNS),
         row=_source_row,
         aliases=("sourcing",),
+    ),
+    ModelKind(
+        "deploy",
+        "The force flow: when each unit stands in place, bottlenecks, reinforcement of the axes.",
+        DeployParams,
+        _deploy,
+        to_json=DeploymentResult.to_json,
+        columns=_fixed(DEPLOY_COLUMNS),
+        row=_deploy_row,
+        aliases=("deployment",),
     ),
     ModelKind(
         "raid",

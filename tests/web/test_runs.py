@@ -276,7 +276,7 @@ def test_web_kinds_are_the_registrys(default_scenario: Scenario) -> None:
     from guarantor.kinds import get_kind
 
     kinds = default_kinds()
-    assert set(kinds) == {"summary", "assessment", "sourcing", "raid", "campaign"}
+    assert set(kinds) == {"summary", "assessment", "sourcing", "deployment", "raid", "campaign"}
     seen: list[tuple[float, str | None]] = []
 
     def progress(fraction: float, message: str | None = None) -> None:

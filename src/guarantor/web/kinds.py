@@ -144,6 +144,7 @@ WEB_KINDS: dict[str, str] = {
     "sourcing": "source",
     "raid": "raid",
     "campaign": "campaign",
+    "deployment": "deploy",
 }
 
 #: Defaults of the web runs where they differ from the models' (fewer trials, for speed).
