@@ -16,6 +16,16 @@ from guarantor.store import Store
 
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "guarantor" / "scenarios"
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite keeps its cached calibrations apart from the user's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GUARANTOR_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 #: Debian's chromium, driven by Playwright in the browser tests.
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags for a headless chromium on a machine with no network but loopback.

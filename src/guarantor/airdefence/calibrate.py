@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import special
 
 from guarantor.airdefence.defence import Defence
-from guarantor.airdefence.estimate import fit_classes
 from guarantor.airdefence.forecast import DAYS_PER_YEAR, ClassForecast, central_mass
 from guarantor.airdefence.history import ReportRow
 from guarantor.airdefence.layers import FloatArray, LayerParams, load_layer_params
@@ -37,6 +35,10 @@ MODEL = (
     "recency-weighted hierarchical beta-binomial by weapon class and type, pooled within "
     "drones and within missiles; level drifts as a random walk beyond the history date"
 )
+
+
+def _logit(p: FloatArray) -> FloatArray:
+    return np.asarray(np.log(p) - np.log1p(-p), dtype=np.float64)
 
 
 def _years(day: date, origin: date) -> float:
@@ -154,6 +156,8 @@ def fit_reports(
     since = until - timedelta(days=window)
     rows = [r for r in reports if since < r.day <= until]
     families = {c.id: c.family for c in catalogue.classes.values()}
+    from guarantor.airdefence.estimate import fit_classes  # SciPy's optimiser: only to fit
+
     return fit_classes(
         rows, until, families, params.calibration_families, params.calibration_min_rows
     )
@@ -227,8 +231,8 @@ def shift_for(share: FloatArray, curve: FloatArray) -> FloatArray:
     """The logit shifts that give these neutralized shares on a response curve (linear
     between grid points on the logit of the share; the grid's ends beyond it)."""
     eps = 1e-6
-    lc = special.logit(np.clip(curve, eps, 1 - eps))
-    lq = special.logit(np.clip(share, eps, 1 - eps))
+    lc = _logit(np.clip(curve, eps, 1 - eps))
+    lq = _logit(np.clip(share, eps, 1 - eps))
     return np.asarray(
         np.interp(lq, lc, SHIFT_GRID, left=SHIFT_GRID[0], right=SHIFT_GRID[-1]), dtype=np.float64
     )

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -113,7 +112,7 @@ class ClassForecast:
         """Expected neutralized share (the logit location's uncertainty integrated out)."""
         m, v = self.location(model, s_years)
         eta = m[..., None] + np.sqrt(v)[..., None] * _NODES
-        return np.asarray(special.expit(eta) @ _WEIGHTS, dtype=np.float64)
+        return np.asarray(_expit(eta) @ _WEIGHTS, dtype=np.float64)
 
     def pmf(self, model: str, n: int, s_years: float) -> FloatArray:
         """Predictive probabilities of 0..n neutralized out of ``n``."""
@@ -135,7 +134,7 @@ class ClassForecast:
         for model, n in models.items():
             m, v = self.location(model, s_years)
             phi = self.type_phi(model, n)
-            mu = np.clip(special.expit(float(m) + np.sqrt(float(v)) * z), 1e-6, 1 - 1e-6)
+            mu = np.clip(_expit(float(m) + np.sqrt(float(v)) * z), 1e-6, 1 - 1e-6)
             out[model] = np.asarray(rng.beta(mu * phi, (1 - mu) * phi), dtype=np.float64)
         return out
 
@@ -184,10 +183,17 @@ def central_mass(pmf: FloatArray, y: int, level: float) -> float:
     return max(0.0, min(cdf_y, 1 - q) - max(below, q)) / at
 
 
+def _expit(x: float | FloatArray) -> FloatArray:
+    """The logistic function (NumPy: the draws need no SciPy)."""
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64))))
+
+
 def bb_mixture_pmf(n: int, mean: float, var: float, phi: float) -> FloatArray:
     """P(Y = 0..n): beta-binomial with a normal logit location (Gauss-Hermite mixture)."""
+    from scipy import special  # here: SciPy takes long to import
+
     k = np.arange(n + 1, dtype=np.float64)
-    mu = np.clip(special.expit(mean + np.sqrt(var) * _NODES), 1e-9, 1 - 1e-9)[:, None]
+    mu = np.clip(_expit(mean + np.sqrt(var) * _NODES), 1e-9, 1 - 1e-9)[:, None]
     a, b = mu * phi, (1 - mu) * phi
     logp = special.betaln(k + a, n - k + b) - special.betaln(a, b)
     logp += special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)

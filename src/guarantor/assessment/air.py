@@ -24,6 +24,7 @@ from guarantor.airdefence.history import load_reports
 from guarantor.airdefence.raid import RaidResult, simulate_raid
 from guarantor.assessment.intervals import Interval, mean_interval
 from guarantor.assessment.laydown import Laydown
+from guarantor.cache import cached, package_files_hash
 from guarantor.model import AirDefenceLayer, Raid, Scenario, Zone
 from guarantor.model.zones import AIR_DEFENCE_ZONES
 from guarantor.seeds import SeedTree
@@ -94,9 +95,26 @@ def additions_from_laydown(laydown: Laydown) -> list[CoalitionAddition]:
     ]
 
 
+#: What a calibration depends on, inside the package: the reports, the parameter files and the
+#: code that fits and draws it (a change to any of them makes a new cache entry).
+CALIBRATION_INPUTS: tuple[tuple[str, ...], ...] = (
+    ("data", "air_attacks", "national_reports_2022-09-28_to_2025-06-30.csv"),
+    ("data", "air_attacks", "weapons.csv"),
+    ("data", "airdefence", "layers.toml"),
+    ("data", "airdefence", "threats.toml"),
+    ("airdefence", "calibrate.py"),
+    ("airdefence", "estimate.py"),
+    ("airdefence", "forecast.py"),
+    ("airdefence", "history.py"),
+    ("airdefence", "threats.py"),
+)
+
+
 @cache
 def _calibration(until: date) -> Calibration:
-    return calibrate(load_reports(), until)
+    """The calibration up to ``until``, from the on-disk cache when it was fitted before."""
+    key = package_files_hash(CALIBRATION_INPUTS) + until.isoformat().encode()
+    return cached("calibration", key, lambda: calibrate(load_reports(), until))
 
 
 def calibration_date(scenario: Scenario) -> date:

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from highspy import _core as hs
-from scipy.sparse import csc_matrix
 
 from guarantor.deployment.demand import Commodity
 from guarantor.deployment.model import Built, Option, Resource, build
@@ -102,11 +101,12 @@ class _Master:
         self.built = built
         self.deadline = deadline
         self.timed_out = False
-        self.a = csc_matrix(
-            (lp.a_matrix_.value_, lp.a_matrix_.index_, lp.a_matrix_.start_),
-            shape=(lp.num_row_, lp.num_col_),
-        )
-        self.at = self.a.T.tocsr()
+        # the full model's columns (HiGHS's column-wise arrays, kept in NumPy)
+        self.start = np.asarray(lp.a_matrix_.start_, dtype=np.int64)
+        self.index = np.asarray(lp.a_matrix_.index_, dtype=np.int64)
+        self.value = np.asarray(lp.a_matrix_.value_, dtype=np.float64)
+        self.col_of = np.repeat(np.arange(lp.num_col_), np.diff(self.start))
+        self.n_rows = lp.num_row_
         self.n = lp.num_col_
         self.pos = np.full(self.n, -1, dtype=np.int64)
         self.ids: list[int] = []
@@ -125,21 +125,27 @@ class _Master:
             np.nonzero(built.cols.kind == 2)[0], np.asarray(lp.col_cost_), np.asarray(lp.col_upper_)
         )
 
+    def times(self, x: np.ndarray) -> np.ndarray:
+        """The full model's matrix times ``x``: each row's activity."""
+        return np.bincount(self.index, self.value * x[self.col_of], self.n_rows)
+
     def add(self, ids: np.ndarray, cost: np.ndarray, upper: np.ndarray) -> None:
         """Put full-model columns ``ids`` into the master."""
         ids = np.sort(ids)
         if ids.size == 0:
             return
-        sub = self.a[:, ids]
+        lo, hi = self.start[ids], self.start[ids + 1]
+        counts = hi - lo
+        take = np.repeat(lo - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
         self.h.addCols(
             int(ids.size),
             cost[ids],
             np.zeros(ids.size),
             upper[ids],
-            int(sub.nnz),
-            sub.indptr[:-1].astype(np.int32),
-            sub.indices.astype(np.int32),
-            sub.data,
+            int(counts.sum()),
+            np.r_[0, np.cumsum(counts)[:-1]].astype(np.int32),
+            self.index[take].astype(np.int32),
+            self.value[take],
         )
         self.pos[ids] = np.arange(len(self.ids), len(self.ids) + ids.size)
         self.ids.extend(ids.tolist())
@@ -181,7 +187,7 @@ class _Master:
                 break
             self.h.setOptionValue("simplex_strategy", _PRIMAL)
             y = np.asarray(self.h.getSolution().row_dual, dtype=float)
-            rc = cost - self.at @ y
+            rc = cost - np.bincount(self.col_of, self.value * y[self.index], self.n)
             cand = np.nonzero((self.pos < 0) & (upper > 0) & (rc < -1e-9))[0]
             if cand.size == 0:
                 break
@@ -260,7 +266,7 @@ def solve_flow(
         status=status,
         built=built,
         x=best,
-        row_value=np.asarray(master.a @ best, dtype=float),
+        row_value=master.times(best),
         row_dual=row_dual,
         closure=closure,
         threshold_day=reached,

@@ -28,10 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from highspy import _core as hs
 
 from guarantor.sourcing.problem import SourcingData
+from guarantor.sourcing.sparse import colwise
 
 
 @dataclass
@@ -128,10 +128,9 @@ def fairness_model(
     lo.append(np.array([total]))
     hi.append(np.array([total]))
     r += 1
-    matrix = sp.csc_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cc))), shape=(r, n_cols)
+    start_, index_, value_ = colwise(
+        np.concatenate(rows), np.concatenate(cc), np.concatenate(vals), r, n_cols
     )
-    matrix.sort_indices()
     lp = hs.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = r
@@ -143,9 +142,9 @@ def fairness_model(
     lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = r
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.start_ = start_
+    lp.a_matrix_.index_ = index_
+    lp.a_matrix_.value_ = value_
     lp.integrality_ = [hs.HighsVarType.kInteger] * n_x + [hs.HighsVarType.kContinuous] * (n_s + 1)
     start = np.zeros(n_cols)
     start[:n_x] = x[cols]
