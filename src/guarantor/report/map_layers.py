@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from guarantor.cache import cached, package_files_hash
 from guarantor.report.geo import Area, ContactLine, contact_line, countries, oblasts
 from guarantor.report.map_projection import (
     MapFrame,
@@ -172,14 +173,35 @@ def graticule(frame: MapFrame, step: int = 2) -> str:
     return '<g class="graticule">' + "".join(out) + "</g>"
 
 
+#: What the states' outlines on a frame depend on, inside the package.
+STATE_INPUTS: tuple[tuple[str, ...], ...] = (
+    ("data", "geo", "ne_admin0_europe.geojson"),
+    ("report", "geo.py"),
+    ("report", "map_layers.py"),
+    ("report", "map_projection.py"),
+)
+
+
+def state_paths(frame: MapFrame) -> dict[str, str]:
+    """Every state's outline as SVG path data on ``frame``: a pure function of packaged data,
+    kept in the user's cache folder (projecting the borders is most of a map's drawing time)."""
+    key = package_files_hash(STATE_INPUTS) + repr(frame).encode()
+    return cached(
+        "map-states",
+        key,
+        lambda: {code: polygon_path(frame, a.polygons) for code, a in countries().items()},
+    )
+
+
 def states_layer(frame: MapFrame, shaded: dict[str, str] | None = None) -> str:
     """Every state but Ukraine, with its name on hover; ``shaded`` maps codes to fills."""
     shaded = shaded or {}
     out: list[str] = []
+    paths = state_paths(frame)
     for code, area in sorted(countries().items()):
         if code == "UKR":
             continue
-        d = polygon_path(frame, area.polygons)
+        d = paths[code]
         if not d:
             continue
         out.append(
@@ -191,9 +213,8 @@ def states_layer(frame: MapFrame, shaded: dict[str, str] | None = None) -> str:
 
 def ukraine_fill(frame: MapFrame) -> str:
     """Ukraine's territory within its internationally recognised borders, Crimea included."""
-    ua = countries()["UKR"]
     return (
-        f'<path class="ukraine" d="{polygon_path(frame, ua.polygons)}" fill="{UKRAINE}" '
+        f'<path class="ukraine" d="{state_paths(frame)["UKR"]}" fill="{UKRAINE}" '
         'fill-rule="evenodd" stroke="none"/>'
     )
 
