@@ -26,9 +26,9 @@ from guarantor.deterrence import (
     decision,
     scorecard,
 )
+from guarantor.deterrence.scorecard import pledged_states
 from guarantor.ground.params import ParamSet
-from guarantor.model import PledgeStatus, Scenario
-from guarantor.model.zones import UKRAINE_ZONES
+from guarantor.model import Scenario
 from guarantor.sourcing import SourcingResult
 
 if TYPE_CHECKING:
@@ -68,17 +68,7 @@ def scorecard_inputs(
     nato = {c for c, n in load_nations().items() if n.nato and n.is_state}
     in_ukraine = laydown.stations_in_ukraine
     present = sorted(set(laydown.nations_in_ukraine()) & nato)
-    usable = {PledgeStatus.COMMITTED, PledgeStatus.READY, PledgeStatus.DEPLOYED}
-    pledged = sorted(
-        {
-            p.nation
-            for p in scenario.pledges
-            if p.nation in nato
-            and p.status in usable
-            and UKRAINE_ZONES & set(p.caveats.zones)
-            and p.nation not in present
-        }
-    )
+    pledged = pledged_states(scenario, nato, present)
     deployed = sum(n.personnel for n in plan.nations)
     pool = sum(n.pool_personnel for n in plan.nations)
     derived = {

@@ -3,6 +3,7 @@ coalition's land combat units reinforcing from the stations where the plan puts 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.assessment.intervals import Interval, share_interval
 from guarantor.assessment.laydown import Laydown
-from guarantor.ground.front import AxisInput, FrontInputs, FrontResult, Hub, assess_front
+from guarantor.ground.front import FrontInputs, FrontResult, Hub, assess_front
 from guarantor.ground.params import ParamSet
 from guarantor.model import Scenario
 from guarantor.seeds import SeedTree
@@ -46,29 +47,13 @@ def front_inputs(
     units whose caveats keep them out of combat, or the plan keeps elsewhere, do not
     reinforce the line.
     """
-    return FrontInputs(
-        axes=tuple(
-            AxisInput(
-                a.name,
-                a.length_km,
-                a.terrain,
-                a.fortification,
-                a.ukrainian_brigades,
-                a.russian_personnel,
-            )
-            for a in scenario.front.axes
-        ),
-        brigade_personnel=scenario.ukraine.brigade_personnel,
-        reserve_brigades=scenario.ukraine.reserve_brigades,
-        attacker_reinforcement_per_day=scenario.russia.reinforcement_per_month / 30.0,
+    return replace(
+        FrontInputs.from_scenario(scenario, attacker_air_factor),
         hubs=tuple(
             Hub(s.name, s.combat_personnel, s.reaction_hours / 24.0, tuple(s.nations))
             for s in laydown.stations_in_ukraine
             if s.combat_personnel > 0
         ),
-        attacker_air_factor=attacker_air_factor,
-        combat_brigades=scenario.ukraine.combat_brigades,
-        attacker_personnel_in_theatre=scenario.russia.personnel_in_theatre,
     )
 
 

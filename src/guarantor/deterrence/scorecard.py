@@ -68,6 +68,22 @@ class Entanglement:
     nearest_km: float | None
 
 
+def pledged_states(scenario: Scenario, members: Iterable[str], present: Iterable[str]) -> list[str]:
+    """NATO states with usable pledges allowed into Ukraine that are not present there."""
+    usable = {PledgeStatus.COMMITTED, PledgeStatus.READY, PledgeStatus.DEPLOYED}
+    states, here = set(members), set(present)
+    return sorted(
+        {
+            p.nation
+            for p in scenario.pledges
+            if p.nation in states
+            and p.status in usable
+            and UKRAINE_ZONES & set(p.caveats.zones)
+            and p.nation not in here
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ScorecardInputs:
     """The numbers the scorecard scores; any may be supplied by hand."""
@@ -116,17 +132,7 @@ class ScorecardInputs:
         derived: dict[str, str] = {}
         in_ukraine = [s for s in scenario.sites if s.zone in UKRAINE_ZONES]
         present = sorted({n for s in in_ukraine for n in s.nations if n in members})
-        usable = {PledgeStatus.COMMITTED, PledgeStatus.READY, PledgeStatus.DEPLOYED}
-        pledged = sorted(
-            {
-                p.nation
-                for p in scenario.pledges
-                if p.nation in members
-                and p.status in usable
-                and UKRAINE_ZONES & set(p.caveats.zones)
-                and p.nation not in present
-            }
-        )
+        pledged = pledged_states(scenario, members, present)
         personnel = float(sum(s.personnel for s in in_ukraine))
         nearest = min((s.distance_to_line_km for s in in_ukraine), default=None)
         h = scenario.default_harmony
