@@ -209,7 +209,7 @@ def engage(
                     m_i = m_i - used
         if pending:
             drawn = _draw_together(
-                rng, [(n, 1 - (1 - np.asarray(q)) ** j) for _, _, _, n, q, j in pending]
+                rng, [(n, _kill_probability(q, j)) for _, _, _, n, q, j in pending]
             )
             for (k, e, cells, engaged, p_e, s), kills in zip(pending, drawn, strict=True):
                 if spec.doctrine == "salvo":
@@ -281,7 +281,7 @@ def _fire(
         if magazine is not None:
             # Whole salvos only (truncation is the floor: magazines are never negative).
             np.minimum(engaged, magazine / shots, out=engaged, casting="unsafe")
-        kills = binomial(rng, engaged, 1 - (1 - np.asarray(p)) ** shots)
+        kills = binomial(rng, engaged, _kill_probability(p, shots))
         return engaged, kills, shots * engaged if shots > 1 else engaged
     if magazine is None:
         return (engaged, *_sls_unconstrained(rng, engaged, p, shots))
@@ -317,7 +317,7 @@ def _engaged(
 
 
 def _draw_together(
-    rng: np.random.Generator, draws: list[tuple[IntArray, FloatArray]]
+    rng: np.random.Generator, draws: list[tuple[IntArray, FloatArray | float]]
 ) -> list[IntArray]:
     """Binomial counts for several (n, p) pairs in one sampler call, split back by pair."""
     if len(draws) == 1:
@@ -336,6 +336,18 @@ def _draw_together(
     return out
 
 
+def _kill_probability(p: FloatArray | float, shots: int) -> FloatArray | float:
+    """A target survives ``shots`` independent shots with probability (1 - p)^shots."""
+    if shots == 1:
+        return p
+    pa = np.asarray(p, dtype=np.float64)
+    if shots == 2:
+        out = 2 - pa
+        out *= pa
+        return out if out.ndim else float(out)
+    return 1 - (1 - pa) ** shots
+
+
 def _sls_used(engaged: IntArray, kills: IntArray, p: FloatArray | float, shots: int) -> IntArray:
     """Interceptors used by shoot-look-shoot with enough of them, given the kills.
 
@@ -345,14 +357,19 @@ def _sls_used(engaged: IntArray, kills: IntArray, p: FloatArray | float, shots: 
     if shots == 1:
         return engaged
     q = 1 - np.asarray(p, dtype=np.float64)
-    kill_p = 1 - q**shots
-    # E[G | G <= shots] = sum_k k q^(k-1) (1 - q) / kill_p, accumulated term by term.
-    term = np.ones_like(q)
-    acc = np.ones_like(q)
-    for k in range(2, shots + 1):
-        term = term * q
-        acc = acc + k * term
-    mean_shots = acc * (1 - q) / kill_p
+    if shots == 2:
+        # E[G | G <= 2] = (1 + 2q) / (1 + q) = 2 - 1 / (1 + q).
+        mean_shots = np.asarray(q + 1)
+        np.reciprocal(mean_shots, out=mean_shots)
+        np.subtract(2, mean_shots, out=mean_shots)
+    else:
+        # E[G | G <= shots] = sum_k k q^(k-1) (1 - q) / (1 - q^shots), term by term.
+        term = np.ones_like(q)
+        acc = np.ones_like(q)
+        for k in range(2, shots + 1):
+            term = term * q
+            acc = acc + k * term
+        mean_shots = acc * (1 - q) / (1 - q**shots)
     spent = kills * mean_shots
     np.rint(spent, out=spent)
     used: IntArray = spent.astype(np.int64)
@@ -370,7 +387,7 @@ def _sls_unconstrained(
     A target survives all ``shots`` with probability (1-p)^shots, so kills are binomial; the
     shots used follow from the kills (see :func:`_sls_used`).
     """
-    kills = binomial(rng, engaged, 1 - (1 - np.asarray(p, dtype=np.float64)) ** shots)
+    kills = binomial(rng, engaged, _kill_probability(p, shots))
     return kills, _sls_used(engaged, kills, p, shots)
 
 

@@ -2,6 +2,11 @@
 
 The page carries its own print style sheet (``static/print.css``), so a browser's Print and
 :func:`guarantor.report.pdf.write_pdf` (re-exported here) give the same pages.
+
+Content comes first and charts after: each chart is a ``div`` and its spec (JSON, inert), and
+plotly.js (about 4.8 MB) is inlined once, as inert text at the end of the page, where
+``static/chart-loader.js`` runs it after the first paint and then draws the charts. The page
+paints without waiting for plotly.js and still needs no network.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from guarantor.report.blocks import Section, Table
 from guarantor.report.pdf import write_pdf
 
-__all__ = ["plotly_js", "print_css", "render_html", "write_pdf"]
+__all__ = ["chart_loader", "plotly_js", "print_css", "render_html", "write_pdf"]
 
 
 #: Width of a printed page in average characters of 7 pt table text (192 mm): the scale on
@@ -82,6 +87,12 @@ def plotly_js() -> str:
 
 
 @cache
+def chart_loader() -> str:
+    """The script that runs plotly.js after the first paint and draws the charts."""
+    return (files("guarantor.report") / "static" / "chart-loader.js").read_text(encoding="utf-8")
+
+
+@cache
 def print_css() -> str:
     """The print style sheet: page size, a page per section, tables that wrap, no scrollers."""
     return (files("guarantor.report") / "static" / "print.css").read_text(encoding="utf-8")
@@ -96,5 +107,6 @@ def render_html(sections: list[Section], title: str, subtitle: str, footer: str)
         subtitle=subtitle,
         footer=footer,
         plotly_js=plotly_js(),
+        chart_loader=chart_loader(),
         print_css=print_css(),
     )
