@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from guarantor.cli.common import GuardedGroup, console, err_console, print_json
 from guarantor.errors import InputError, Problem
-from guarantor.scenarios import load_scenario
+
+if TYPE_CHECKING:
+    from guarantor.sweep.cluster import ClusterOptions, StartingCluster
+    from guarantor.sweep.runner import SweepSummary
 
 
 class SweepGroup(GuardedGroup):
@@ -86,7 +88,60 @@ def run_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run a sweep: every point of the design through a model, rows streamed to Parquet."""
-    from guarantor.sweep import DESIGNS, MODELS, ClusterOptions, ModelSpec, plan_sweep, run_sweep
+    from guarantor.sweep.cluster import ClusterOptions, start_local_cluster
+
+    if only is None and out is None:
+        raise InputError([Problem(where="--out", reason="give the folder for the results")])
+    if scheduler and threads:
+        raise InputError([Problem(where="--threads", reason="only for a local cluster")])
+    cluster = ClusterOptions(scheduler, workers, not threads, in_flight, batch)
+    # A local cluster starts at once, in the background: its workers import the models
+    # while this process imports them too and plans the sweep.
+    local = start_local_cluster(cluster) if only is None and not scheduler else None
+    try:
+        summary = _run(
+            scenario, param, design, samples, seed, model, trials, runs, only, out, new, limit,
+            cluster, local, quiet or as_json,
+        )  # fmt: skip
+    finally:
+        if local is not None:
+            local.close()
+    if summary is None:
+        return
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    console.print(
+        f"{summary.computed} points computed ({summary.done_before} done before, "
+        f"{summary.remaining} left) on {summary.workers} workers in {summary.seconds:.1f} s; "
+        f"rows in {out}/rows/part-*.parquet"
+    )
+    if summary.failed:
+        err_console.print(f"[yellow]{summary.failed} points failed[/]; first: {summary.errors[0]}")
+
+
+def _run(
+    scenario: str,
+    param: list[str],
+    design: str,
+    samples: int | None,
+    seed: int,
+    model: str,
+    trials: int | None,
+    runs: int | None,
+    only: int | None,
+    out: Path | None,
+    new: bool,
+    limit: int | None,
+    cluster: ClusterOptions,
+    local: StartingCluster | None,
+    quiet: bool,
+) -> SweepSummary | None:
+    """Plan the sweep, then compute one point here (``only``) or run it on the cluster."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from guarantor.scenarios import load_scenario
+    from guarantor.sweep import DESIGNS, MODELS, ModelSpec, plan_sweep, run_sweep
 
     if design not in DESIGNS:
         raise InputError([Problem(where="--design", reason=f"use one of {', '.join(DESIGNS)}")])
@@ -103,12 +158,8 @@ def run_cmd(
     if only is not None:
         plan.values(only)  # range check
         print_json(plan.compute(only))
-        return
-    if out is None:
-        raise InputError([Problem(where="--out", reason="give the folder for the results")])
-    if scheduler and threads:
-        raise InputError([Problem(where="--threads", reason="only for a local cluster")])
-    cluster = ClusterOptions(scheduler, workers, not threads, in_flight, batch)
+        return None
+    assert out is not None
     with Progress(
         TextColumn("[bold]sweep"),
         BarColumn(),
@@ -116,25 +167,21 @@ def run_cmd(
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-        disable=quiet or as_json,
+        disable=quiet,
     ) as bar:
         task = bar.add_task("sweep", total=plan.design.size)
         from guarantor.sweep.store import done_points
 
         bar.update(task, completed=len(done_points(out)) if out.is_dir() and not new else 0)
-        summary = run_sweep(
-            plan, out, cluster, new=new, limit=limit, on_row=lambda _r: bar.advance(task)
+        return run_sweep(
+            plan,
+            out,
+            cluster,
+            new=new,
+            limit=limit,
+            on_row=lambda _r: bar.advance(task),
+            client=local.client() if local is not None else None,
         )
-    if as_json:
-        print_json(summary.to_dict())
-        return
-    console.print(
-        f"{summary.computed} points computed ({summary.done_before} done before, "
-        f"{summary.remaining} left) on {summary.workers} workers in {summary.seconds:.1f} s; "
-        f"rows in {out}/rows/part-*.parquet"
-    )
-    if summary.failed:
-        err_console.print(f"[yellow]{summary.failed} points failed[/]; first: {summary.errors[0]}")
 
 
 def point_cmd(

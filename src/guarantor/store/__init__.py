@@ -14,8 +14,9 @@ the block raises.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
@@ -26,8 +27,9 @@ from guarantor.errors import InputError, Problem
 from guarantor.store.db import DATABASE_ENV, database_url, default_sqlite_path, make_engine
 from guarantor.store.inputs import ForbiddenError, ImportSummary, PledgeInput, StaleVersionError
 from guarantor.store.migrate import current_revision, head_revision, upgrade_to_head
-from guarantor.store.records import AuditEntry, StoredPledge, StoredScenario
-from guarantor.store.repository import Repository
+from guarantor.store.pledge_rows import PLEDGE_BY_NAME
+from guarantor.store.records import AuditEntry, PledgeState, StoredPledge, StoredScenario
+from guarantor.store.repository import Repository, pledge_state
 
 
 class Store:
@@ -37,6 +39,15 @@ class Store:
         self.engine = engine
         self.ref = ref
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time: this process's writers queue here, in order,
+        # instead of polling the database's lock (busy_timeout sleeps for up to 100 ms).
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # Single reads need no transaction: on PostgreSQL, none is begun and ended for them.
+        self._reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
 
     @classmethod
     def open(
@@ -60,10 +71,26 @@ class Store:
         return cls(engine, ref)
 
     @contextmanager
-    def transaction(self, actor: str) -> Iterator[Repository]:
-        """A repository in one transaction: committed at the end, rolled back on any error."""
-        with self.sessions.begin() as session:
+    def transaction(self, actor: str, *, write: bool = False) -> Iterator[Repository]:
+        """A repository in one transaction: committed at the end, rolled back on any error.
+
+        ``write`` says the transaction will write: on SQLite, such transactions of this
+        process then run one at a time (other processes still wait on the database's lock).
+        """
+        gate = self._write_lock if write and self._write_lock is not None else nullcontext()
+        with gate, self.sessions.begin() as session:
             yield Repository(session, actor, self.ref)
+
+    def find_pledge(self, scenario: str, pledge_id: str, actor: str = "reader") -> PledgeState:
+        """One pledge as stored now, in one statement (no transaction): for a write that
+        follows (:meth:`Repository.update_pledge`'s ``read``). NotFoundError if there is no
+        such pledge or scenario."""
+        with self._reader.connect() as conn:
+            row = conn.execute(PLEDGE_BY_NAME, {"scenario": scenario, "pid": pledge_id}).first()
+        if row is not None:
+            return pledge_state(row, scenario)
+        with self.transaction(actor) as repo:  # names what is missing (or finds it now)
+            return repo.find_pledge(scenario, pledge_id)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -76,6 +103,7 @@ __all__ = [
     "ForbiddenError",
     "ImportSummary",
     "PledgeInput",
+    "PledgeState",
     "Repository",
     "StaleVersionError",
     "Store",

@@ -6,6 +6,7 @@ web API can print or serialise them as they are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,28 @@ class StoredPledge(BaseModel):
         out["scenario"] = self.scenario
         out["updated_at"] = self.updated_at.isoformat()
         return out
+
+
+@dataclass(frozen=True)
+class PledgeState:
+    """A stored pledge as one read saw it, with the row it lives in (for a write that follows
+    the read: the write is made only if the row still has this version)."""
+
+    row: int
+    scenario_id: int
+    scenario: str
+    pledge: Pledge
+    version: int
+    updated_at: datetime
+
+    def stored(self) -> StoredPledge:
+        """The pledge as the store hands it out."""
+        return StoredPledge(
+            scenario=self.scenario,
+            pledge=self.pledge,
+            version=self.version,
+            updated_at=self.updated_at,
+        )
 
 
 class StoredScenario(BaseModel):

@@ -9,14 +9,16 @@ after. Imports of many pledges are written in bulk (:mod:`guarantor.store.pledge
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, exists, func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from guarantor.data import ReferenceData, reference
 from guarantor.errors import ConflictError, InputError, NotFoundError, Problem
@@ -30,12 +32,28 @@ from guarantor.store.convert import (
     deep_merge,
     pledge_from_row,
     pledge_to_values,
+    values_from_json,
 )
 from guarantor.store.inputs import ImportSummary, PledgeInput, StaleVersionError
 from guarantor.store.limits import NAME_MAX, PLEDGE_LIMITS, SCENARIO_LIMITS, text_problem
 from guarantor.store.limits import text_problems as _text_problems
-from guarantor.store.records import AuditEntry, StoredPledge, StoredScenario
-from guarantor.store.schema import AuditRow, ContributorRow, PledgeRow, ScenarioRow, utcnow
+from guarantor.store.pledge_rows import (
+    DELETE_VERSIONED,
+    HAS_CONTRIBUTOR,
+    HAS_PLEDGE,
+    INSERT_AUDIT,
+    INSERT_PLEDGE,
+    LAST_POSITION,
+    PLEDGE_BY_NAME,
+    SCENARIO_ID,
+    UPDATE_AND_AUDIT,
+    UPDATE_VERSIONED,
+    audit_params,
+    pledge_reference_issues,
+    update_params,
+)
+from guarantor.store.records import AuditEntry, PledgeState, StoredPledge, StoredScenario
+from guarantor.store.schema import ContributorRow, PledgeRow, ScenarioRow, utcnow
 
 __all__ = [
     "ImportSummary",
@@ -51,13 +69,39 @@ __all__ = [
 SPLIT_FIELDS = frozenset({"pledges", "contributors"})
 
 
-def _stored(row: PledgeRow, scenario: str) -> StoredPledge:
+def _stored(row: PledgeRow | Row[Any], scenario: str, pledge: Pledge | None = None) -> StoredPledge:
     return StoredPledge(
+        scenario=scenario,
+        pledge=pledge if pledge is not None else pledge_from_row(row),
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+#: Checks a pledge's (current) nation before a write: raises if the writer may not touch it.
+NationCheck = Callable[[str], None]
+
+
+def pledge_state(row: Row[Any], scenario: str) -> PledgeState:
+    """The state of a pledge from its row (a Core row of ``pledges``)."""
+    return PledgeState(
+        row=row.id,
+        scenario_id=row.scenario_id,
         scenario=scenario,
         pledge=pledge_from_row(row),
         version=row.version,
         updated_at=row.updated_at,
     )
+
+
+class _Contributors:
+    """A scenario's contributor codes, looked up one code at a time (one indexed query)."""
+
+    def __init__(self, conn: Connection, scenario_id: int) -> None:
+        self.conn, self.scenario_id = conn, scenario_id
+
+    def __contains__(self, code: object) -> bool:
+        return bool(self.conn.scalar(HAS_CONTRIBUTOR, {"sid": self.scenario_id, "code": code}))
 
 
 class Repository:
@@ -234,15 +278,34 @@ class Repository:
 
     # -- pledges ---------------------------------------------------------------------------
 
-    def _pledge_row(self, row: ScenarioRow, pledge_id: str) -> PledgeRow:
-        prow = self.session.scalar(
-            select(PledgeRow).where(
-                PledgeRow.scenario_id == row.id, PledgeRow.pledge_id == pledge_id
-            )
-        )
-        if prow is None:
-            raise NotFoundError(f"no pledge {pledge_id!r} in scenario {row.name!r}")
-        return prow
+    def _conn(self) -> Connection:
+        """The session's connection, for the single-pledge Core statements."""
+        return self.session.connection()
+
+    def _pledge_found(self, scenario: str, pledge_id: str) -> Row[Any]:
+        """A stored pledge's row (one indexed query); NotFoundError names what is missing."""
+        found = self._conn().execute(PLEDGE_BY_NAME, {"scenario": scenario, "pid": pledge_id})
+        row = found.first()
+        if row is None:
+            self._scenario_row(scenario)  # no such scenario: say so, with the stored ones
+            raise NotFoundError(f"no pledge {pledge_id!r} in scenario {scenario!r}")
+        return row
+
+    def _scenario_id(self, scenario: str) -> int:
+        sid = self._conn().scalar(SCENARIO_ID, {"scenario": scenario})
+        if sid is None:
+            return self._scenario_row(scenario).id  # raises NotFoundError
+        return int(sid)
+
+    def _forget(self, pledge_row: int | None, scenario_id: int) -> None:
+        """Drop what this session's ORM objects hold of a pledge written by a Core statement."""
+        if pledge_row is not None:
+            obj = self.session.identity_map.get(identity_key(PledgeRow, pledge_row))
+            if obj is not None:
+                self.session.expunge(obj)
+        srow = self.session.identity_map.get(identity_key(ScenarioRow, scenario_id))
+        if srow is not None:
+            self.session.expire(srow, ["pledges"])
 
     def list_pledges(self, scenario: str, nation: str | None = None) -> list[StoredPledge]:
         """A scenario's pledges in order, optionally only one contributor's."""
@@ -261,7 +324,11 @@ class Repository:
 
     def get_pledge(self, scenario: str, pledge_id: str) -> StoredPledge:
         """One pledge with its current version."""
-        return _stored(self._pledge_row(self._scenario_row(scenario), pledge_id), scenario)
+        return _stored(self._pledge_found(scenario, pledge_id), scenario)
+
+    def find_pledge(self, scenario: str, pledge_id: str) -> PledgeState:
+        """One pledge with its current version and row (for :meth:`update_pledge`'s ``read``)."""
+        return pledge_state(self._pledge_found(scenario, pledge_id), scenario)
 
     @staticmethod
     def validate_input(item: PledgeInput) -> Pledge | list[Problem]:
@@ -298,110 +365,143 @@ class Repository:
             )
         return problems
 
-    def _check(self, row: ScenarioRow, item: PledgeInput) -> Pledge:
+    def _check(self, scenario_id: int, item: PledgeInput, old: Pledge | None = None) -> Pledge:
+        """The input as a pledge, checked for what writing it can break (only what changed
+        from ``old``, for an update): its fields, then its references."""
         pledge = self.validate_input(item)
         if isinstance(pledge, list):
             raise InputError(pledge)
-        problems = self.reference_problems(row, [(item, pledge)])
-        if problems:
-            raise InputError(problems)
+        issues = pledge_reference_issues(
+            pledge, self.ref, _Contributors(self._conn(), scenario_id), old
+        )
+        if issues:
+            raise InputError(
+                [
+                    Problem(item.where, reason, item.line, item.field_name(path))
+                    for path, reason in issues
+                ]
+            )
         return pledge
 
     def add_pledge(self, scenario: str, data: Pledge | Mapping[str, Any]) -> StoredPledge:
         """Add a pledge (version 1); bad content or references raise :class:`InputError`."""
-        row = self._scenario_row(scenario)
+        sid = self._scenario_id(scenario)
         raw = data.model_dump(mode="json") if isinstance(data, Pledge) else data
-        pledge = self._check(row, PledgeInput(raw, f"pledge {raw.get('id', '?')}"))
-        taken = select(PledgeRow.id).where(
-            PledgeRow.scenario_id == row.id, PledgeRow.pledge_id == pledge.id
-        )
-        if self.session.scalar(select(exists(taken))):
+        pledge = self._check(sid, PledgeInput(raw, f"pledge {raw.get('id', '?')}"))
+        conn = self._conn()
+        if conn.scalar(HAS_PLEDGE, {"sid": sid, "pid": pledge.id}):
             raise ConflictError(f"pledge {pledge.id!r} already exists in scenario {scenario!r}")
-        last = self.session.scalar(
-            select(func.max(PledgeRow.position)).where(PledgeRow.scenario_id == row.id)
-        )
-        prow = PledgeRow(
-            scenario_id=row.id,
-            pledge_id=pledge.id,
-            position=(last if last is not None else -1) + 1,
+        last = conn.scalar(LAST_POSITION, {"sid": sid})
+        now = utcnow()
+        values = {
+            "scenario_id": sid,
+            "pledge_id": pledge.id,
+            "position": (last if last is not None else -1) + 1,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
             **pledge_to_values(pledge),
-        )
-        self.session.add(prow)
+        }
         try:
-            self.session.flush()
+            conn.execute(INSERT_PLEDGE, values)
         except IntegrityError:
             raise ConflictError(
                 f"pledge {pledge.id!r} was added to scenario {scenario!r} by someone else"
             ) from None
-        self.session.expire(row, ["pledges"])
-        self._audit(
-            "create", "pledge", pledge.id, scenario, None, audit_pledge(pledge, prow.version)
-        )
-        return _stored(prow, scenario)
+        self._forget(None, sid)
+        self._audit("create", "pledge", pledge.id, scenario, None, audit_pledge(pledge, 1), now)
+        return StoredPledge(scenario=scenario, pledge=pledge, version=1, updated_at=now)
 
-    def _check_version(self, scenario: str, prow: PledgeRow, version: int) -> None:
-        if prow.version != version:
-            raise StaleVersionError(scenario, prow.pledge_id, version, prow.version)
-
-    def _flush_versioned(self, scenario: str, prow: PledgeRow, version: int) -> None:
-        """Flush; a row changed by someone since it was read raises :class:`StaleVersionError`."""
-        pk, pid = prow.id, prow.pledge_id
-        try:
-            self.session.flush()
-        except StaleDataError:
-            raise StaleVersionError(scenario, pid, version, self._version_now(pk)) from None
-
-    def _version_now(self, pk: int) -> int | None:
-        try:
-            bind = self.session.get_bind()
-            engine = bind if isinstance(bind, Engine) else bind.engine
-            with engine.connect() as conn:
-                return conn.scalar(select(PledgeRow.version).where(PledgeRow.id == pk))
-        except SQLAlchemyError:
-            return None
+    def _refused(
+        self, scenario: str, pledge_id: str, version: int, allowed: NationCheck | None
+    ) -> Exception:
+        """Why a versioned write matched no row: the pledge is gone (404), now belongs to a
+        nation the writer may not touch (raised by ``allowed``), or changed (409)."""
+        found = self._pledge_found(scenario, pledge_id)
+        if allowed is not None:
+            allowed(found.nation)
+        return StaleVersionError(scenario, pledge_id, version, found.version)
 
     def update_pledge(
-        self, scenario: str, pledge_id: str, version: int, changes: Mapping[str, Any]
+        self,
+        scenario: str,
+        pledge_id: str,
+        version: int,
+        changes: Mapping[str, Any],
+        allowed: NationCheck | None = None,
+        read: PledgeState | None = None,
     ) -> StoredPledge:
         """Change a pledge at ``version``; nested fields merge (caveats, provenance, ...).
 
-        A stale version raises :class:`StaleVersionError`; an update that changes nothing
-        keeps the version.
+        ``allowed``, if given, sees the stored pledge's nation first and raises if the writer
+        may not change it. A stale version raises :class:`StaleVersionError`, also when the
+        pledge changes between the read and the write; an update that changes nothing keeps
+        the version. Only what the change can break is checked again.
+
+        ``read`` is the pledge as the caller has just read it (:meth:`find_pledge`): the
+        update is then computed from it and written only if the row still has its version,
+        without reading it again.
         """
-        row = self._scenario_row(scenario)
-        prow = self._pledge_row(row, pledge_id)
-        self._check_version(scenario, prow, version)
-        old = pledge_from_row(prow)
-        raw = deep_merge(old.model_dump(mode="json"), changes)
+        state = read
+        fresh = state is not None and state.version == version
+        if state is None or not fresh or (state.scenario, state.pledge.id) != (scenario, pledge_id):
+            state = pledge_state(self._pledge_found(scenario, pledge_id), scenario)
+        if allowed is not None:
+            allowed(state.pledge.nation)
+        if state.version != version:
+            raise StaleVersionError(scenario, pledge_id, version, state.version)
+        old = state.pledge
+        before = old.model_dump(mode="json")
+        raw = deep_merge(before, changes)
         where = f"pledge {pledge_id}"
         if raw.get("id") != pledge_id:
             raise InputError(
                 [Problem(where=where, path="id", reason="a pledge's id cannot change")]
             )
-        new = self._check(row, PledgeInput(raw, where))
+        new = self._check(state.scenario_id, PledgeInput(raw, where), old)
         if new == old:
-            return _stored(prow, scenario)
-        assign(prow, pledge_to_values(new))
-        self._flush_versioned(scenario, prow, version)
-        self._audit(
+            return state.stored()
+        after = new.model_dump(mode="json")
+        now = utcnow()
+        params = update_params(state.row, version, now, values_from_json(after))
+        entry = self._entry(
             "update",
             "pledge",
             pledge_id,
             scenario,
-            audit_pledge(old, version),
-            audit_pledge(new, prow.version),
+            {**before, "version": version},
+            {**after, "version": version + 1},
+            now,
         )
-        return _stored(prow, scenario)
+        conn = self._conn()
+        if conn.dialect.name == "postgresql":  # the update and its audit entry in one statement
+            written = conn.execute(UPDATE_AND_AUDIT, {**params, **audit_params(entry)}).rowcount
+        else:
+            written = conn.execute(UPDATE_VERSIONED, params).rowcount
+            if written == 1:
+                conn.execute(INSERT_AUDIT, entry)
+        if written != 1:
+            raise self._refused(scenario, pledge_id, version, allowed)
+        self._forget(state.row, state.scenario_id)
+        return StoredPledge(scenario=scenario, pledge=new, version=version + 1, updated_at=now)
 
-    def remove_pledge(self, scenario: str, pledge_id: str, version: int) -> None:
-        """Delete a pledge at ``version``; a stale version raises :class:`StaleVersionError`."""
-        row = self._scenario_row(scenario)
-        prow = self._pledge_row(row, pledge_id)
-        self._check_version(scenario, prow, version)
-        old = pledge_from_row(prow)
-        self.session.delete(prow)
-        self._flush_versioned(scenario, prow, version)
-        self.session.expire(row, ["pledges"])
+    def remove_pledge(
+        self, scenario: str, pledge_id: str, version: int, allowed: NationCheck | None = None
+    ) -> None:
+        """Delete a pledge at ``version``; a stale version raises :class:`StaleVersionError`.
+
+        ``allowed``, if given, sees the stored pledge's nation first (see :meth:`update_pledge`).
+        """
+        found = self._pledge_found(scenario, pledge_id)
+        if allowed is not None:
+            allowed(found.nation)
+        if found.version != version:
+            raise StaleVersionError(scenario, pledge_id, version, found.version)
+        old = pledge_from_row(found)
+        params = {"b_row": found.id, "b_version": version}
+        if self._conn().execute(DELETE_VERSIONED, params).rowcount != 1:
+            raise self._refused(scenario, pledge_id, version, allowed)
+        self._forget(found.id, found.scenario_id)
         self._audit("remove", "pledge", pledge_id, scenario, audit_pledge(old, version), None)
 
     def import_pledges(self, scenario: str, items: Sequence[PledgeInput]) -> ImportSummary:
@@ -426,20 +526,33 @@ class Repository:
         scenario: str | None,
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
+        at: datetime | None = None,
     ) -> None:
-        self.session.add(
-            AuditRow(
-                at=utcnow(),
-                actor=self.actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                scenario=scenario,
-                before=before,
-                after=after,
-            )
+        self._conn().execute(
+            INSERT_AUDIT, self._entry(action, entity, entity_id, scenario, before, after, at)
         )
-        self.session.flush()
+
+    def _entry(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str,
+        scenario: str | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """An audit row: who (this repository's actor), when, what, before and after."""
+        return {
+            "at": at or utcnow(),
+            "actor": self.actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "scenario": scenario,
+            "before": before,
+            "after": after,
+        }
 
     def audit(
         self,

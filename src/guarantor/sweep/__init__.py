@@ -6,20 +6,51 @@ The API a notebook calls::
     summary = run_sweep(plan, Path("out"), ClusterOptions(workers=4))  # rows -> out/rows/part-*.parquet
     row = plan_from_folder(Path("out")).compute(7)                     # point 7 again, alone
     data = write_report(Path("out"))                                   # sensitivity.json, sweep.html
+
+Names load on first use: importing a submodule (say :mod:`guarantor.sweep.cluster`, which
+starts local workers while the models are still being imported) does not import them all.
 """
 
-from guarantor.sweep.design import DESIGNS, Design, Param, point_seed
-from guarantor.sweep.models import DEFAULT_MODEL, MODELS, ModelSpec, compute_point
-from guarantor.sweep.report import sensitivity, write_report
-from guarantor.sweep.runner import (
-    ClusterOptions,
-    SweepPlan,
-    SweepSummary,
-    plan_from_folder,
-    plan_sweep,
-    run_sweep,
-)
-from guarantor.sweep.store import done_points, read_rows
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guarantor.sweep.cluster import ClusterOptions
+    from guarantor.sweep.design import DESIGNS, Design, Param, point_seed
+    from guarantor.sweep.models import DEFAULT_MODEL, MODELS, ModelSpec, compute_point
+    from guarantor.sweep.report import sensitivity, write_report
+    from guarantor.sweep.runner import (
+        SweepPlan,
+        SweepSummary,
+        plan_from_folder,
+        plan_sweep,
+        run_sweep,
+    )
+    from guarantor.sweep.store import done_points, read_rows
+
+#: Where each public name lives.
+_HOMES = {
+    "DESIGNS": "design",
+    "Design": "design",
+    "Param": "design",
+    "point_seed": "design",
+    "DEFAULT_MODEL": "models",
+    "MODELS": "models",
+    "ModelSpec": "models",
+    "compute_point": "models",
+    "sensitivity": "report",
+    "write_report": "report",
+    "ClusterOptions": "cluster",
+    "SweepPlan": "runner",
+    "SweepSummary": "runner",
+    "plan_from_folder": "runner",
+    "plan_sweep": "runner",
+    "run_sweep": "runner",
+    "done_points": "store",
+    "read_rows": "store",
+}
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -41,3 +72,16 @@ __all__ = [
     "sensitivity",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

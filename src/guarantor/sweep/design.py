@@ -18,7 +18,7 @@ Integer parameters take the nearest integer of a sampled value.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -40,6 +40,19 @@ class Param:
     kind: Kind
     values: tuple[Scalar, ...] = ()
     bounds: tuple[float, float] | None = None
+    #: Whether the values are a range ``lo:hi:n`` (not recorded in the manifest).
+    ranged: bool = field(default=False, compare=False)
+
+    @property
+    def probes(self) -> tuple[Scalar, ...]:
+        """The values that stand for all of them when a sweep is checked before it runs:
+        each listed value, the ends of a range, the bounds of a sampled design (numeric
+        constraints are intervals: a value between two valid ends is valid)."""
+        if self.bounds is not None:
+            return self.bounds
+        if self.ranged:
+            return (self.values[0], self.values[-1])
+        return self.values
 
     def to_dict(self) -> dict[str, Any]:
         """As recorded in the manifest."""
@@ -85,7 +98,7 @@ def parse_param(spec: str, data: dict[str, Any], design: DesignKind) -> Param:
             if not isinstance(n, int) or n < 1:
                 raise _bad(path, f"lo:hi:n needs n >= 1, got {parts[2]!r}")
             values = tuple(coerce(v, kind) for v in np.linspace(lo, hi, n).tolist())
-            return Param(path, kind, values)
+            return Param(path, kind, values, ranged=True)
         if len(parts) == 2:
             raise _bad(path, f"{text!r} are bounds: a grid takes a list a,b,c or a range lo:hi:n")
         texts = [t for t in text.split(",")]

@@ -13,11 +13,9 @@ import hashlib
 import importlib
 import itertools
 import json
-import logging
 import math
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from typing import Any
 from guarantor import __version__
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
+from guarantor.sweep.cluster import ClusterOptions as ClusterOptions
+from guarantor.sweep.cluster import dask_client as dask_client
 from guarantor.sweep.design import Design, DesignKind, parse_param, point_seed
 from guarantor.sweep.models import (
     ModelSpec,
@@ -97,9 +97,9 @@ def plan_sweep(
 ) -> SweepPlan:
     """Parse and check every parameter against the scenario before any work starts.
 
-    Each path must exist, and each value (each listed value of a grid, both bounds of a
-    sampled design) must leave the scenario valid when set alone; otherwise
-    :class:`InputError` names the parameter.
+    Each path must exist, and each value (each listed value of a grid, both ends of a
+    range ``lo:hi:n`` and both bounds of a sampled design: :attr:`Param.probes`) must leave
+    the scenario valid when set alone; otherwise :class:`InputError` names the parameter.
     """
     if seed < 0:
         raise InputError([Problem(where="--seed", reason="must be >= 0")])
@@ -108,8 +108,7 @@ def plan_sweep(
     parsed = tuple(parse_param(p, data, design) for p in params)
     d = Design(design, parsed, samples, seed)
     for p in parsed:
-        probes = p.values if p.bounds is None else p.bounds
-        for v in dict.fromkeys(probes):
+        for v in dict.fromkeys(p.probes):
             from guarantor.sweep.paths import coerce
 
             value = coerce(v, p.kind)
@@ -146,20 +145,6 @@ def plan_from_folder(out: Path) -> SweepPlan:
     return SweepPlan(str(manifest["scenario"]), data, design, spec, dict(manifest["columns"]))
 
 
-@dataclass(frozen=True)
-class ClusterOptions:
-    """Where points run: a new LocalCluster, or an existing scheduler by address."""
-
-    scheduler: str | None = None
-    workers: int = 2
-    processes: bool = True
-    in_flight: int | None = None
-    batch: int = 100
-    connect_timeout: float = 10.0
-    task_seconds: float = 0.5  # points are grouped into tasks of about this length
-    max_chunk: int = 64
-
-
 @dataclass
 class SweepSummary:
     """What one run of a sweep did."""
@@ -191,40 +176,6 @@ class SweepSummary:
             "seconds": round(self.seconds, 3),
             "first_errors": self.errors,
         }
-
-
-@contextmanager
-def dask_client(options: ClusterOptions) -> Iterator[Any]:
-    """A Dask client on a new LocalCluster (closed afterwards) or on an existing scheduler."""
-    dist: Any = importlib.import_module("distributed")  # untyped: keep it at arm's length
-    Client, LocalCluster = dist.Client, dist.LocalCluster
-    if options.scheduler:
-        try:
-            client = Client(options.scheduler, timeout=options.connect_timeout)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(
-                [Problem(where="--scheduler", reason=f"cannot reach {options.scheduler}: {exc}")]
-            ) from None
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    if options.workers < 1:
-        raise InputError([Problem(where="--workers", reason="need at least one worker")])
-    cluster = LocalCluster(
-        n_workers=options.workers,
-        threads_per_worker=1,
-        processes=options.processes,
-        dashboard_address=":0",  # any free port: never clashes with another cluster
-        silence_logs=logging.ERROR,
-    )
-    client = Client(cluster)
-    try:
-        yield client
-    finally:
-        client.close()
-        cluster.close()
 
 
 def run_sweep(

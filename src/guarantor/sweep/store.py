@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -50,6 +51,59 @@ def scenario_hash(data: dict[str, Any]) -> str:
 def arrow_schema(columns: dict[str, str]) -> pa.Schema:
     """The Parquet schema of a sweep's rows from column kinds."""
     return pa.schema([pa.field(name, _ARROW[kind]) for name, kind in columns.items()])
+
+
+def _bitmap(flags: list[bool]) -> pa.Buffer:
+    """Arrow's bitmap of booleans (least significant bit first)."""
+    return pa.py_buffer(np.packbits(np.array(flags, dtype=bool), bitorder="little"))
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def column_array(values: list[Any], kind: str) -> pa.Array:
+    """One column of rows as an Arrow array of its kind, built from its buffers.
+
+    pyarrow's conversion of Python lists imports pandas to check whether it was given
+    pandas objects: a second of a sweep's driver on a loaded machine, for nothing. Values of
+    an unexpected type (or out of range) go through that conversion, which takes or refuses
+    them as it always did.
+    """
+    arrow_type = _ARROW[kind]
+    n = len(values)
+    present = [v is not None for v in values]
+    nulls = n - sum(present)
+    validity = _bitmap(present) if nulls else None
+    given = [v for v in values if v is not None]
+    try:
+        if kind == "int" and all(_is_int(v) for v in given):
+            data = pa.py_buffer(np.array([v or 0 for v in values], dtype=np.int64))
+            buffers = [validity, data]
+        elif kind == "float" and all(_is_int(v) or isinstance(v, float) for v in given):
+            floats = [0.0 if v is None else float(v) for v in values]
+            buffers = [validity, pa.py_buffer(np.array(floats, dtype=np.float64))]
+        elif kind == "bool" and all(isinstance(v, (bool, np.bool_)) for v in given):
+            buffers = [validity, _bitmap([bool(v) for v in values])]
+        elif kind == "str" and all(type(v) is str for v in given):
+            encoded = [b"" if v is None else v.encode("utf-8") for v in values]
+            offsets = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum([len(b) for b in encoded], out=offsets[1:])
+            if offsets[-1] >= 2**31:
+                raise OverflowError("too long for a string column")
+            data = pa.py_buffer(b"".join(encoded))
+            buffers = [validity, pa.py_buffer(offsets.astype(np.int32)), data]
+        else:
+            raise TypeError("not of the column's kind")
+    except (TypeError, ValueError, OverflowError, UnicodeError):
+        return pa.array(values, type=arrow_type)
+    return pa.Array.from_buffers(arrow_type, n, buffers, null_count=nulls)
+
+
+def rows_table(rows: list[Row], schema: pa.Schema, kinds: dict[str, str]) -> pa.Table:
+    """Rows as an Arrow table of the sweep's schema (see :func:`column_array`)."""
+    arrays = [column_array([r.get(name) for r in rows], kinds[name]) for name in schema.names]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def part_files(out: Path) -> list[Path]:
@@ -144,6 +198,7 @@ class PartWriter:
 
     def __init__(self, out: Path, columns: dict[str, str], batch: int) -> None:
         self.out = out
+        self.kinds = dict(columns)
         self.schema = arrow_schema(columns)
         self.batch = max(1, batch)
         self.rows: list[Row] = []
@@ -161,9 +216,7 @@ class PartWriter:
         """Write the buffered rows as the next part file (atomically)."""
         if not self.rows:
             return
-        names = self.schema.names
-        cols = {n: [r.get(n) for r in self.rows] for n in names}
-        table = pa.table(cols, schema=self.schema)
+        table = rows_table(self.rows, self.schema, self.kinds)
         folder = self.out / ROWS
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"part-{self.next_part:05d}.parquet"

@@ -39,8 +39,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such thing."},
     429: {"model": ErrorOut, "description": "Too many failed sign-ins from this address."},
 }
+#: The longest scenario name the store holds (``scenarios.name``).
+SCENARIO_MAX = 128
 SCENARIO_Q = Query(
-    default=None, max_length=128, description="Stored scenario; default: the dashboard's."
+    default=None, max_length=SCENARIO_MAX, description="Stored scenario; default: the dashboard's."
 )
 
 router = APIRouter(prefix="/api")

@@ -20,11 +20,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from guarantor.errors import InputError, Problem
-from guarantor.store import StoredPledge
+from guarantor.errors import InputError, NotFoundError, Problem
+from guarantor.store import PledgeState, StoredPledge
 from guarantor.store.limits import text_problems
 from guarantor.store.users import User
-from guarantor.web.api import ERRORS, SCENARIO_Q, _changed, _etag, _run_out, _runner, _scenario
+from guarantor.web.api import (
+    ERRORS,
+    SCENARIO_MAX,
+    SCENARIO_Q,
+    _changed,
+    _etag,
+    _run_out,
+    _runner,
+    _scenario,
+)
 from guarantor.web.auth import planner, store_of, writer
 from guarantor.web.schemas import (
     IF_MATCH_PATTERN,
@@ -71,7 +80,11 @@ def may_edit(user: User, nation: str) -> None:
 
 async def json_body(request: Request) -> Any:
     """The request's JSON body (422 if there is none or it is not JSON)."""
-    raw = await request.body()
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON (422 if there is none or it is not JSON)."""
     if not raw.strip():
         raise InputError([Problem(where="body", reason="a JSON body is required")])
     try:
@@ -122,13 +135,15 @@ class Target:
 
     user: User
     scenario: str
-    current: StoredPledge
+    read: PledgeState
 
 
 def _find(request: Request, user: User, pledge_id: str, scenario: str | None) -> Target:
-    with store_of(request).transaction(user.name) as repo:
-        name = _scenario(repo, scenario)
-        return Target(user, name, repo.get_pledge(name, pledge_id))
+    store = store_of(request)
+    if not scenario:
+        with store.transaction(user.name) as repo:
+            scenario = _scenario(repo, scenario)
+    return Target(user, scenario, store.find_pledge(scenario, pledge_id, user.name))
 
 
 async def editable_pledge(request: Request, user: User = Depends(writer)) -> Target:
@@ -139,12 +154,12 @@ async def editable_pledge(request: Request, user: User = Depends(writer)) -> Tar
     pledge_id = str(request.path_params.get("pledge_id", ""))
     scenario = request.query_params.get("scenario") or None
     target = await run_in_threadpool(_find, request, user, pledge_id, scenario)
-    may_edit(user, target.current.pledge.nation)
+    may_edit(user, target.read.pledge.nation)
     return target
 
 
 def _add(request: Request, user: User, scenario: str | None, pledge: PledgeIn) -> StoredPledge:
-    with store_of(request).transaction(user.name) as repo:
+    with store_of(request).transaction(user.name, write=True) as repo:
         return repo.add_pledge(_scenario(repo, scenario), pledge.model_dump(mode="json"))
 
 
@@ -173,13 +188,54 @@ async def add_pledge(
     return stored.to_json()
 
 
-def _update(
-    target: Target, version: int, changes: dict[str, Any], request: Request
-) -> StoredPledge:
-    with store_of(request).transaction(target.user.name) as repo:
-        current = repo.get_pledge(target.scenario, target.current.pledge.id)
-        may_edit(target.user, current.pledge.nation)  # it may have moved since the check
-        return repo.update_pledge(target.scenario, current.pledge.id, version, changes)
+@dataclass(frozen=True)
+class PledgeRef:
+    """A pledge a write names (path and query), not looked up yet."""
+
+    user: User
+    pledge_id: str
+    scenario: str | None
+
+
+async def named_pledge(request: Request, user: User = Depends(writer)) -> PledgeRef:
+    """The pledge the path names, looked up later in the write's own transaction (still
+    before the body is read, so 404 and 403 come before 422).
+
+    It reads the path and the query itself, before FastAPI validates them; a scenario name
+    longer than any the store can hold is a 404 here, as the lookup would find.
+    """
+    pledge_id = str(request.path_params.get("pledge_id", ""))
+    scenario = request.query_params.get("scenario") or None
+    if scenario is not None and len(scenario) > SCENARIO_MAX:
+        raise NotFoundError(f"no scenario {_safe(scenario)!r} in the store")
+    return PledgeRef(user, pledge_id, scenario)
+
+
+def _update(ref: PledgeRef, raw: bytes, if_match: str | None, request: Request) -> StoredPledge:
+    """The whole of a change in one transaction, its answers in the documented order: the
+    pledge looked up (404) and its nation checked (403), then the body (422), then the
+    version (409) and the new content (422)."""
+    user = ref.user
+    with store_of(request).transaction(user.name, write=True) as repo:
+        name = _scenario(repo, ref.scenario)
+        read = repo.find_pledge(name, ref.pledge_id)
+        may_edit(user, read.pledge.nation)
+        body = validated(PledgePatch, parse_json(raw))
+        version = version_of(body.version, if_match)
+        changes = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
+        if changes.get("id", ref.pledge_id) != ref.pledge_id:
+            reason = "a pledge's id cannot change"
+            raise InputError([Problem(where="body", path="id", reason=reason)])
+        if isinstance(changes.get("nation"), str):
+            may_edit(user, changes["nation"])
+        return repo.update_pledge(
+            name,
+            ref.pledge_id,
+            version,
+            changes,
+            allowed=lambda nation: may_edit(user, nation),
+            read=read,
+        )
 
 
 @router.patch(
@@ -189,29 +245,26 @@ async def update_pledge(
     pledge_id: str,
     request: Request,
     response: Response,
-    target: Target = Depends(editable_pledge),
+    ref: PledgeRef = Depends(named_pledge),
     scenario: str | None = SCENARIO_Q,
     if_match: str | None = IF_MATCH,
 ) -> dict[str, Any]:
     """Change a pledge at the version read (``version`` field, or an ``If-Match`` header)."""
-    body = validated(PledgePatch, await json_body(request))
-    version = version_of(body.version, if_match)
-    changes = body.model_dump(exclude_unset=True, exclude={"version"}, mode="json")
-    if changes.get("id", pledge_id) != pledge_id:
-        raise InputError([Problem(where="body", path="id", reason="a pledge's id cannot change")])
-    if isinstance(changes.get("nation"), str):
-        may_edit(target.user, changes["nation"])
-    stored = await run_in_threadpool(_update, target, version, changes, request)
+    raw = await request.body()
+    stored = await run_in_threadpool(_update, ref, raw, if_match, request)
     _changed(request)
     response.headers["ETag"] = _etag(stored.version)
     return stored.to_json()
 
 
 def _remove(target: Target, version: int, request: Request) -> None:
-    with store_of(request).transaction(target.user.name) as repo:
-        current = repo.get_pledge(target.scenario, target.current.pledge.id)
-        may_edit(target.user, current.pledge.nation)
-        repo.remove_pledge(target.scenario, current.pledge.id, version)
+    with store_of(request).transaction(target.user.name, write=True) as repo:
+        repo.remove_pledge(
+            target.scenario,
+            target.read.pledge.id,
+            version,
+            allowed=lambda nation: may_edit(target.user, nation),
+        )
 
 
 @router.delete("/pledges/{pledge_id}", status_code=204, responses=VERSIONED, tags=["pledges"])
