@@ -130,6 +130,20 @@ def test_a_write_after_someone_elses_is_refused(loaded: Store) -> None:
         assert [e.actor for e in repo.audit(entity_id=PID)] == ["bob"]
 
 
+def test_a_change_that_changes_nothing_from_a_stale_read_is_still_a_conflict(
+    loaded: Store,
+) -> None:
+    read = loaded.find_pledge(SC, PID)
+    with loaded.transaction("bob", write=True) as repo:
+        repo.update_pledge(SC, PID, read.version, {"quantity": 3})
+    same = {"quantity": read.pledge.quantity}
+    with pytest.raises(StaleVersionError), loaded.transaction("alice", write=True) as repo:
+        repo.update_pledge(SC, PID, read.version, same, read=read)
+    fresh = loaded.find_pledge(SC, PID)
+    with loaded.transaction("alice", write=True) as repo:  # a no-op at the current version
+        assert repo.update_pledge(SC, PID, fresh.version, {"quantity": 3}, read=fresh).version == 2
+
+
 def test_a_stale_read_that_still_matches_is_written_from_the_store(loaded: Store) -> None:
     """A read older than the version the writer gives is not trusted: the row is read again."""
     read = loaded.find_pledge(SC, PID)

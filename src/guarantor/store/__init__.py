@@ -41,7 +41,7 @@ class Store:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         # SQLite has one writer at a time: this process's writers queue here, in order,
         # instead of polling the database's lock (busy_timeout sleeps for up to 100 ms).
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
         # Single reads need no transaction: on PostgreSQL, none is begun and ended for them.
         self._reader = (
             engine.execution_options(isolation_level="AUTOCOMMIT")

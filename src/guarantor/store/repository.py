@@ -443,8 +443,12 @@ class Repository:
         without reading it again.
         """
         state = read
-        fresh = state is not None and state.version == version
-        if state is None or not fresh or (state.scenario, state.pledge.id) != (scenario, pledge_id):
+        usable = (
+            state is not None
+            and state.version == version
+            and (state.scenario, state.pledge.id) == (scenario, pledge_id)
+        )
+        if state is None or not usable:  # read the row now (a stale read is not trusted)
             state = pledge_state(self._pledge_found(scenario, pledge_id), scenario)
         if allowed is not None:
             allowed(state.pledge.nation)
@@ -460,6 +464,9 @@ class Repository:
             )
         new = self._check(state.scenario_id, PledgeInput(raw, where), old)
         if new == old:
+            # Nothing to write; but a version the store has moved past is still a conflict.
+            if state is read and self._pledge_found(scenario, pledge_id).version != version:
+                raise self._refused(scenario, pledge_id, version, allowed)
             return state.stored()
         after = new.model_dump(mode="json")
         now = utcnow()

@@ -28,11 +28,16 @@ from guarantor.errors import InputError, Problem
 #: runs the ``guarantor`` script's imports again, as a worker of any main module does).
 WORKER_PRELOAD = ("distributed", "guarantor.sweep.worker", "guarantor.cli.app")
 
-#: Dask settings of local sweep clusters: workers forked from the preloaded process, and no
-#: statistical profiler sampling each worker's stack every 10 ms (nobody looks at it).
+#: Dask settings of local sweep clusters: workers forked from the preloaded process; no
+#: statistical profiler sampling each worker's stack every 10 ms, and the health, system and
+#: memory monitors every second or few rather than every 20, 500 and 100 ms (nobody watches
+#: a dashboard of a sweep, and each check takes the CPU, and a worker's GIL, from points).
 LOCAL_CONFIG: dict[str, Any] = {
     "distributed.worker.multiprocessing-method": "forkserver",
     "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 
 
