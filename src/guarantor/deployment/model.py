@@ -245,7 +245,7 @@ def build(
                     )
     groups: list[tuple[Lane, LiftOption]] = []
     for lk, lane in lanes.items():
-        d = np.unique(np.concatenate(lane_days[lk]))
+        d = np.unique(np.concatenate(lane_days[lk]), return_index=True)[0]  # no numpy.ma import
         for fleet in lane.fleets:
             cycle = lane.cycle(fleet)
             cols = n_col + np.arange(d.size)

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.errors import InputError, Problem
+from guarantor.ground.ode import integrate
 
 Winner = Literal["blue", "red", "none"]
 #: A side with fewer combatants than this counts as annihilated (laws with q = 1).
@@ -135,6 +136,16 @@ class Engagement:
         """The reference strength N: the mean of the initial strengths."""
         return (self.blue + self.red) / 2.0
 
+    def losses_per_day(self, blue: float, red: float) -> tuple[float, float]:
+        """Blue's and red's casualties per day at these strengths (negative ones count as 0)."""
+        p, q = exponents(self.law, self.helmbold_weight)
+        blue, red = max(blue, 0.0), max(red, 0.0)
+        scale = self.reference ** (1.0 - p - q)
+        return (
+            self.red_effectiveness * red**p * blue**q * scale,
+            self.blue_effectiveness * blue**p * red**q * scale,
+        )
+
     @property
     def extinction(self) -> float:
         """Strength below which a side counts as annihilated."""
@@ -159,15 +170,6 @@ class Outcome:
         return asdict(self)
 
 
-def _kill_rate(
-    firers: Any, targets: Any, effectiveness: Any, p: float, q: float, ref: float
-) -> Any:
-    """Casualties per day inflicted on ``targets`` (works on floats and arrays)."""
-    f = np.maximum(firers, 0.0)
-    t = np.maximum(targets, 0.0)
-    return effectiveness * f**p * t**q * ref ** (1.0 - p - q)
-
-
 def _segments(e: Engagement) -> list[float]:
     cuts = {0.0, e.max_days}
     for r in (*e.blue_reinforcements, *e.red_reinforcements):
@@ -175,78 +177,61 @@ def _segments(e: Engagement) -> list[float]:
     return sorted(cuts)
 
 
+def _arrived(reinforcements: tuple[Reinforcement, ...], day: float) -> float:
+    """Combatants a schedule has brought by ``day`` (closed form: rates are piecewise constant)."""
+    return sum(
+        r.per_day * min(max(day - r.start_day, 0.0), r.end_day - r.start_day)
+        for r in reinforcements
+    )
+
+
 def solve(e: Engagement) -> Outcome:
-    """Integrate the engagement with SciPy (events stop it at a breakpoint or annihilation)."""
-    from scipy.integrate import solve_ivp  # here: SciPy takes long to import
+    """Integrate the engagement (events stop it at a breakpoint or annihilation).
 
-    p, q = exponents(e.law, e.helmbold_weight)
-    ref = e.reference
+    The state is the two strengths; losses follow from strength, start and arrivals, which are
+    known in closed form, so only the attrition itself is integrated.
+    """
     ext = e.extinction
-    # state: blue, red, blue losses, red losses, blue reinforcements, red reinforcements
-    y = np.array([e.blue, e.red, 0.0, 0.0, 0.0, 0.0])
+    blue_keep, red_keep = 1.0 - e.blue_breakpoint, 1.0 - e.red_breakpoint
 
-    def blue_broken(_t: float, s: NDArray[np.float64]) -> float:
-        return float(s[0] - max((1.0 - e.blue_breakpoint) * (e.blue + s[4]), ext))
+    def blue_broken(t: float, s: Sequence[float]) -> float:
+        return s[0] - max(blue_keep * (e.blue + _arrived(e.blue_reinforcements, t)), ext)
 
-    def red_broken(_t: float, s: NDArray[np.float64]) -> float:
-        return float(s[1] - max((1.0 - e.red_breakpoint) * (e.red + s[5]), ext))
+    def red_broken(t: float, s: Sequence[float]) -> float:
+        return s[1] - max(red_keep * (e.red + _arrived(e.red_reinforcements, t)), ext)
 
-    blue_broken.terminal = True  # type: ignore[attr-defined]
-    blue_broken.direction = -1  # type: ignore[attr-defined]
-    red_broken.terminal = True  # type: ignore[attr-defined]
-    red_broken.direction = -1  # type: ignore[attr-defined]
+    def outcome(t: float, s: Sequence[float], ended: str) -> Outcome:
+        winner = {"blue-broke": "red", "red-broke": "blue", "time": "none"}[ended]
+        return Outcome(
+            winner,  # type: ignore[arg-type]
+            max(s[0], 0.0),
+            max(s[1], 0.0),
+            t,
+            e.blue + _arrived(e.blue_reinforcements, t) - s[0],
+            e.red + _arrived(e.red_reinforcements, t) - s[1],
+            ended,  # type: ignore[arg-type]
+        )
 
-    if blue_broken(0.0, y) <= 0 or red_broken(0.0, y) <= 0:
-        winner: Winner = "red" if blue_broken(0.0, y) <= 0 < red_broken(0.0, y) else "blue"
-        if blue_broken(0.0, y) <= 0 and red_broken(0.0, y) <= 0:
-            winner = "none"
-        ended = "blue-broke" if winner == "red" else "red-broke" if winner == "blue" else "time"
-        return Outcome(winner, e.blue, e.red, 0.0, 0.0, 0.0, ended)  # type: ignore[arg-type]
+    y = [e.blue, e.red]
+    b0, r0 = blue_broken(0.0, y) <= 0, red_broken(0.0, y) <= 0
+    if b0 or r0:
+        return outcome(0.0, y, "time" if b0 == r0 else "blue-broke" if b0 else "red-broke")
 
-    cuts = _segments(e)
-    for t0, t1 in itertools.pairwise(cuts):
+    for t0, t1 in itertools.pairwise(_segments(e)):
         mid = (t0 + t1) / 2.0
         rb = sum(r.rate(mid) for r in e.blue_reinforcements)
         rr = sum(r.rate(mid) for r in e.red_reinforcements)
 
-        def rhs(_t: float, s: NDArray[np.float64], rb: float = rb, rr: float = rr) -> list[float]:
-            lost_r = _kill_rate(s[0], s[1], e.blue_effectiveness, p, q, ref)
-            lost_b = _kill_rate(s[1], s[0], e.red_effectiveness, p, q, ref)
-            return [rb - lost_b, rr - lost_r, lost_b, lost_r, rb, rr]
+        def rhs(_t: float, s: Sequence[float], rb: float = rb, rr: float = rr) -> list[float]:
+            lost_b, lost_r = e.losses_per_day(s[0], s[1])
+            return [rb - lost_b, rr - lost_r]
 
-        sol = solve_ivp(
-            rhs,
-            (t0, t1),
-            y,
-            method="LSODA",
-            events=(blue_broken, red_broken),
-            rtol=1e-10,
-            atol=1e-8,
-        )
-        if sol.status == -1:
-            raise RuntimeError(f"attrition ODE failed: {sol.message}")
-        blue_ev, red_ev = sol.t_events
-        if len(blue_ev) or len(red_ev):
-            tb = blue_ev[0] if len(blue_ev) else math.inf
-            tr = red_ev[0] if len(red_ev) else math.inf
-            s = sol.y_events[0][0] if tb <= tr else sol.y_events[1][0]
-            if tb == tr:
-                winner, ended = "none", "time"
-            elif tb < tr:
-                winner, ended = "red", "blue-broke"
-            else:
-                winner, ended = "blue", "red-broke"
-            return Outcome(
-                winner,
-                max(float(s[0]), 0.0),
-                max(float(s[1]), 0.0),
-                float(min(tb, tr)),
-                float(s[2]),
-                float(s[3]),
-                ended,  # type: ignore[arg-type]
-            )
-        y = sol.y[:, -1]
-    return Outcome("none", float(y[0]), float(y[1]), e.max_days, float(y[2]), float(y[3]), "time")
+        stop = integrate(rhs, t0, t1, y, (blue_broken, red_broken))
+        if stop.fired:
+            ended = "time" if len(stop.fired) == 2 else ("blue-broke", "red-broke")[stop.fired[0]]
+            return outcome(stop.t, stop.y, ended)
+        y = stop.y
+    return outcome(e.max_days, y, "time")
 
 
 def square_law_closed_form(blue: float, red: float, b: float, r: float) -> Outcome:
