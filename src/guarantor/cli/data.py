@@ -1,21 +1,23 @@
-"""``guarantor data``: the packaged datasets and the provenance of every reference figure."""
+"""``guarantor data``: the packaged datasets, the provenance of every reference figure, and the
+user's imports of newer Air Force reports and Kiel releases (:mod:`guarantor.data.updates`)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from guarantor.cli.common import EXIT_INPUT, console, err_console, new_app, print_json
+from guarantor.cli.common import EXIT_INPUT, console, err_console, new_app, print_json, say
 
-app = new_app("Packaged reference data and its provenance.")
+app = new_app("Reference data: what is shipped, its provenance, and the updates you import.")
 
 
 @app.callback()
 def data() -> None:
-    """Packaged reference data and its provenance."""
+    """Reference data: what is shipped, its provenance, and the updates you import."""
     # A callback keeps ``data`` a group: a Typer app with one command and no callback
     # collapses into that command, and ``guarantor data sources`` then read "sources" as an
     # extra argument.
@@ -86,9 +88,12 @@ def sources(
     caps = load_capabilities()
     nations = load_nations()
     if as_json:
+        from guarantor.data.updates import copies_in_use
+
         print_json(
             {
                 "datasets": [d.model_dump(mode="json") for d in datasets],
+                "in_use": [c.to_json() for c in copies_in_use()],
                 "capabilities": [
                     {
                         "id": c.id,
@@ -117,6 +122,7 @@ def sources(
     for d in datasets:
         table.add_row(d.id, d.title, d.licence, d.attribution, d.date)
     console.print(table)
+    console.print(_copies_table())
     cat = Table(title="Capability catalogue: figures and their sources")
     for col in ("id", "personnel", "USD/yr", "basis", "source", "date", "confidence"):
         cat.add_column(col, overflow="fold")
@@ -132,3 +138,83 @@ def sources(
             c.provenance.confidence.value + flag,
         )
     console.print(cat)
+
+
+def _copies_table() -> Table:
+    """Which copy of each updatable dataset the models read."""
+    from guarantor.data.updates import copies_in_use
+
+    table = Table(title="Data you can update: the copy in use")
+    table.add_column("dataset", no_wrap=True)
+    for col in ("copy", "rows", "dates", "release", "path"):
+        table.add_column(col, overflow="fold")
+    for c in copies_in_use():
+        release = str(c.origin.get("release", "")) if c.copy == "user" else ""
+        if c.copy == "shipped" and (m := re.search(r"release(\d+)", c.path)):
+            release = m.group(1)
+        table.add_row(
+            c.dataset,
+            "yours" if c.copy == "user" else "shipped",
+            f"{c.rows:,}",
+            f"{c.first} to {c.last}" if c.first else "",
+            escape(release),
+            escape(c.path),
+        )
+    return table
+
+
+@app.command("import-reports")
+def import_reports(
+    path: Path = typer.Argument(
+        ..., help="CSV of Air Force reports in the shipped dataset's columns."
+    ),
+) -> None:
+    """Add newer Air Force reports. Every row is checked first; the file then replaces your
+    copy from its first day on (the shipped record before it is kept), and calibration and
+    forecasts read your copy."""
+    from guarantor.data.updates import import_reports as run
+
+    result = run(path)
+    say(
+        "kept {} rows before {} and added {}: {} rows from {} to {}, in {}",
+        f"{result.kept:,}",
+        result.since,
+        f"{result.added:,}",
+        f"{result.rows:,}",
+        result.first,
+        result.last,
+        result.path,
+    )
+
+
+@app.command("import-kiel")
+def import_kiel(
+    path: Path = typer.Argument(..., help="CSV of a Kiel tracker release in the shipped columns."),
+    release: str = typer.Option(None, "--release", help="The release's number, e.g. 31."),
+) -> None:
+    """Replace the Kiel tracker's allocations with a newer release (checked whole first)."""
+    from guarantor.data.updates import import_kiel as run
+
+    result = run(path, release)
+    say("kept release {} ({} donors) in {}", release or "(unnumbered)", result.rows, result.path)
+
+
+@app.command()
+def reset(
+    dataset: str = typer.Argument(..., help="air-attacks or kiel."),
+) -> None:
+    """Go back to the shipped copy of a dataset: your imported copy is deleted."""
+    from guarantor.data.user import UPDATABLE, remove_copy, shipped_path
+    from guarantor.errors import InputError, Problem
+
+    if dataset not in UPDATABLE:
+        known = ", ".join(UPDATABLE)
+        raise InputError([Problem("reset", f"unknown dataset {dataset!r} (known: {known})")])
+    if remove_copy(UPDATABLE[dataset]):
+        say(
+            "removed your copy of {}; the shipped {} is in use",
+            dataset,
+            shipped_path(UPDATABLE[dataset]).name,
+        )
+    else:
+        say("no copy of {} to remove; the shipped one is in use", dataset)

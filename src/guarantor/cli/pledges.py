@@ -26,6 +26,8 @@ from guarantor.cli.store import (
     writing,
 )
 from guarantor.errors import InputError, Problem
+from guarantor.model.numbers import MAX_LISTED
+from guarantor.params import deep_merge
 from guarantor.scenarios import default_scenario_name, load_scenario
 
 if TYPE_CHECKING:
@@ -122,13 +124,6 @@ def _fields(**options: Any) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
-    return out
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
     return out
 
 
@@ -236,7 +231,7 @@ def add(
 ) -> None:
     """Add a pledge (fields as options, or --from-json FILE; options override the file)."""
     given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"}, id=pledge_id)
-    data = _merge(_json_object(from_json) if from_json else {}, given)
+    data = deep_merge(_json_object(from_json) if from_json else {}, given)
     prov = data.setdefault("provenance", {})
     if isinstance(prov, dict):
         if "source" not in prov:
@@ -288,7 +283,7 @@ def update(
 ) -> None:
     """Change a pledge made at --version; a stale version is refused (exit 2)."""
     given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"})
-    changes = _merge(_json_object(from_json) if from_json else {}, given)
+    changes = deep_merge(_json_object(from_json) if from_json else {}, given)
     changes.pop("id", None)
     if not changes:
         raise InputError(
@@ -319,18 +314,45 @@ def remove(
     say("removed pledge {} from {}", pledge_id, name)
 
 
+def _write_bytes(data: bytes, out: Path | None) -> None:
+    """A binary file written whole (a temporary file renamed over it), or to a non-terminal
+    standard output."""
+    if out is None or str(out) == "-":
+        stream = typer.get_binary_stream("stdout")
+        if stream.isatty():
+            reason = "a workbook is binary: give --out FILE.xlsx or redirect the output"
+            raise InputError([Problem(where="export", reason=reason)])
+        stream.write(data)
+        stream.flush()
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError([Problem(where=str(out), reason=exc.strerror or str(exc))]) from None
+    say("wrote {}", out)
+
+
 @app.command("import")
 def import_cmd(
-    path: Path = typer.Argument(..., help="CSV or JSON file of pledges."),
-    fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension)."),
+    path: Path = typer.Argument(..., help="CSV, JSON or Excel (.xlsx) file of pledges."),
+    fmt: str = typer.Option(None, "--format", help="csv, json or xlsx (default: by extension)."),
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
     as_user: str = AS_OPT,
 ) -> None:
-    """Add and update pledges from a file, all or nothing; every bad row is reported."""
+    """Add and update pledges from a file, all or nothing; every bad row or cell is reported."""
     from guarantor.store.tabular import format_for, parse_pledges
 
-    items = parse_pledges(_read(path), str(path), format_for(str(path), fmt))
+    kind = format_for(str(path), fmt)
+    if kind == "xlsx":
+        from guarantor.store.pledge_workbook import parse_pledges_xlsx
+
+        items = parse_pledges_xlsx(path)
+    else:
+        items = parse_pledges(_read(path), str(path), kind)
     with writing(database, as_user) as (repo, user):
         name = ensure_scenario(repo, scenario)
         _check_import(repo, user, name, items)
@@ -347,17 +369,25 @@ def import_cmd(
 @app.command()
 def export(
     out: Path = typer.Option(None, "--out", help="File to write (default: standard output)."),
-    fmt: str = typer.Option(None, "--format", help="csv or json (default: by extension; json)."),
+    fmt: str = typer.Option(
+        None, "--format", help="csv, json or xlsx (default: by extension; json)."
+    ),
     scenario: str = SCENARIO_OPT,
     database: str = DATABASE_OPT,
 ) -> None:
-    """Export a scenario's pledges, with their versions, as CSV (spreadsheet-safe) or JSON."""
+    """Export a scenario's pledges, with their versions, as CSV or Excel (both
+    spreadsheet-safe) or JSON."""
     from guarantor.store.tabular import format_for, pledges_to_csv, pledges_to_json
 
     kind = format_for(str(out), fmt) if out and str(out) != "-" else format_for("-", fmt or "json")
     with transaction(database) as repo:
         name = ensure_scenario(repo, scenario)
         rows = repo.list_pledges(name)
+    if kind == "xlsx":
+        from guarantor.store.pledge_workbook import pledges_to_xlsx
+
+        _write_bytes(pledges_to_xlsx(rows), out)
+        return
     write_text(pledges_to_csv(rows) if kind == "csv" else pledges_to_json(rows), out)
 
 
@@ -365,7 +395,7 @@ def export(
 def audit(
     scenario: str = typer.Option(None, "--scenario", help="Only this scenario's entries."),
     pledge_id: str = typer.Option(None, "--pledge", help="Only this pledge's entries."),
-    limit: int = typer.Option(50, "--limit", min=1, help="The latest N entries."),
+    limit: int = typer.Option(50, "--limit", min=1, max=MAX_LISTED, help="The latest N entries."),
     as_json: bool = JSON_OPT,
     database: str = DATABASE_OPT,
 ) -> None:

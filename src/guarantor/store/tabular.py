@@ -11,6 +11,9 @@ that a spreadsheet could read as a formula (one starting with ``=``, ``+``, ``-`
 tab, a carriage return or other white space) gets a leading ``'``, as does one that starts
 with ``'`` itself. Import removes exactly that one ``'``, so a file reads back as it was
 written; free-text columns keep their spaces. A UTF-8 byte-order mark is accepted.
+
+Excel workbooks (:mod:`guarantor.store.pledge_workbook`) use the same columns, names and
+escape, with native numbers, dates and booleans.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from guarantor.store.limits import no_gc
 from guarantor.store.records import StoredPledge
 from guarantor.store.repository import PledgeInput
 
-Format = Literal["csv", "json"]
+Format = Literal["csv", "json", "xlsx"]
 
 #: CSV column -> the pledge model's field path.
 CSV_FIELDS: dict[str, str] = {
@@ -59,6 +62,12 @@ INT_COLUMNS = frozenset({"quantity", "readiness_days"})
 _WHOLE = re.compile(r"[+-]?\d{1,18}(?:\.0*)?")
 #: A cell a spreadsheet could take for a formula, or one starting with the escape itself.
 _NEEDS_ESCAPE = re.compile(r"[=+\-@'\s]")
+#: Unit of a column's numbers, shown in a workbook's header ("readiness_days (days)").
+COLUMN_UNITS: dict[str, str] = {
+    "quantity": "units",
+    "readiness_days": "days",
+    "sustainment_tour_months": "months",
+}
 REQUIRED_COLUMNS = ("id", "nation", "capability", "quantity", "source", "date", "confidence")
 #: Model field path -> CSV column, to name the user's column in problems.
 CSV_NAMES: dict[str, str] = {v: k for k, v in CSV_FIELDS.items()}
@@ -73,9 +82,10 @@ def format_for(path: str, explicit: str | None = None) -> Format:
         return "csv"
     if name == "json":
         return "json"
-    raise InputError(
-        [Problem(where=path, reason="cannot tell the format: use a .csv or .json file or --format")]
-    )
+    if name == "xlsx":
+        return "xlsx"
+    reason = "cannot tell the format: use a .csv, .json or .xlsx file or --format"
+    raise InputError([Problem(where=path, reason=reason)])
 
 
 def escape_cell(text: str) -> str:
@@ -100,17 +110,40 @@ def _cell(value: Any) -> str:
     return escape_cell(text)
 
 
-def pledge_to_csv_row(pledge: Pledge, version: int | None = None) -> dict[str, str]:
-    """One CSV row for a pledge."""
+def pledge_values(pledge: Pledge) -> dict[str, Any]:
+    """A pledge's value in each column (JSON values: text, numbers, booleans, lists, None)."""
     data = pledge.model_dump(mode="json")
-    row = {}
+    row: dict[str, Any] = {}
     for column, path in CSV_FIELDS.items():
         value: Any = data
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        row[column] = _cell(value)
+        row[column] = value
+    return row
+
+
+def pledge_to_csv_row(pledge: Pledge, version: int | None = None) -> dict[str, str]:
+    """One CSV row for a pledge."""
+    row = {column: _cell(value) for column, value in pledge_values(pledge).items()}
     row["version"] = "" if version is None else str(version)
     return row
+
+
+def put_text(flat: dict[str, Any], column: str, cell: str) -> None:
+    """Read one unescaped text cell of a pledge column into ``flat`` (model field path ->
+    value): lists split on ``;``, free text kept as written, whole numbers as numbers, other
+    text stripped; an empty cell is left out (the model's default applies)."""
+    if column in LIST_COLUMNS:
+        parts = [p.strip() for p in cell.split(";") if p.strip()]
+        if parts or column != "zones":
+            flat[CSV_FIELDS[column]] = parts
+    elif column in TEXT_COLUMNS:
+        if cell:
+            flat[CSV_FIELDS[column]] = cell
+    elif cell.strip():
+        value = cell.strip()
+        whole = column in INT_COLUMNS and _WHOLE.fullmatch(value)
+        flat[CSV_FIELDS[column]] = int(value.split(".")[0]) if whole else value
 
 
 def pledges_to_csv(pledges: Sequence[StoredPledge]) -> str:
@@ -128,7 +161,8 @@ def pledges_to_json(pledges: Sequence[StoredPledge]) -> str:
     return json.dumps([sp.to_json() for sp in pledges], indent=2, ensure_ascii=False) + "\n"
 
 
-def _version(text: Any, where: str, line: int | None, path: str) -> int | Problem | None:
+def version_of(text: Any, where: str, line: int | None, path: str) -> int | Problem | None:
+    """The version an update is made against (None: none given), or why it is wrong."""
     if text is None or text == "":
         return None
     if isinstance(text, bool) or not isinstance(text, int | str):
@@ -142,7 +176,8 @@ def _version(text: Any, where: str, line: int | None, path: str) -> int | Proble
     return value
 
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """Field paths (``provenance.source``) and values as nested pledge fields."""
     out: dict[str, Any] = {}
     for path, value in flat.items():
         parts = path.split(".")
@@ -196,22 +231,13 @@ def parse_pledges_csv(text: str, where: str) -> list[PledgeInput]:
             for column, raw in zip(header, cells, strict=True):
                 cell = unescape_cell(raw)
                 if column == "version":
-                    version = _version(cell.strip(), where, line, "version")
-                elif column in LIST_COLUMNS:
-                    parts = [p.strip() for p in cell.split(";") if p.strip()]
-                    if parts or column != "zones":
-                        flat[CSV_FIELDS[column]] = parts
-                elif column in TEXT_COLUMNS:
-                    if cell:
-                        flat[CSV_FIELDS[column]] = cell
-                elif cell.strip():
-                    value = cell.strip()
-                    whole = column in INT_COLUMNS and _WHOLE.fullmatch(value)
-                    flat[CSV_FIELDS[column]] = int(value.split(".")[0]) if whole else value
+                    version = version_of(cell.strip(), where, line, "version")
+                else:
+                    put_text(flat, column, cell)
             if isinstance(version, Problem):
                 problems.append(version)
                 continue
-            items.append(PledgeInput(_nest(flat), where, line, version, CSV_NAMES))
+            items.append(PledgeInput(nest(flat), where, line, version, CSV_NAMES))
     except csv.Error as exc:
         problems.append(Problem(where, f"not valid CSV: {exc}", reader.line_num or None))
     if problems:
@@ -238,7 +264,7 @@ def parse_pledges_json(text: str, where: str) -> list[PledgeInput]:
         if not isinstance(obj, dict):
             problems.append(Problem(where, "expected a pledge object", None, f"[{i}]"))
             continue
-        version = _version(obj.get("version"), where, None, prefix + "version")
+        version = version_of(obj.get("version"), where, None, prefix + "version")
         if isinstance(version, Problem):
             problems.append(version)
             continue
@@ -249,7 +275,7 @@ def parse_pledges_json(text: str, where: str) -> list[PledgeInput]:
     return items
 
 
-def parse_pledges(text: str, where: str, fmt: Format) -> list[PledgeInput]:
-    """Parse a pledge file of either format."""
+def parse_pledges(text: str, where: str, fmt: Literal["csv", "json"]) -> list[PledgeInput]:
+    """Parse a pledge file of either text format (workbooks: :mod:`.pledge_workbook`)."""
     with no_gc():
         return parse_pledges_csv(text, where) if fmt == "csv" else parse_pledges_json(text, where)
