@@ -20,8 +20,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
-from guarantor.ground.front import FrontInputs, _engagement, assess_front
-from guarantor.ground.lanchester import simulate, solve
+from guarantor.ground.attrition import solve
+from guarantor.ground.axis_engagement import axis_engagement
+from guarantor.ground.front import assess_front
+from guarantor.ground.front_inputs import FrontInputs
+from guarantor.ground.lanchester import simulate
 from guarantor.ground.params import load_ground_params
 from guarantor.scenarios import load_scenario
 
@@ -48,7 +51,7 @@ def main() -> None:
     sigma = params.num("combat", "effectiveness_sigma")
     red_total = sum(a.attacker_personnel for a in inputs.axes)
     axis = max(inputs.axes, key=lambda a: a.attacker_personnel)
-    e, _ = _engagement(inputs, axis, axis.attacker_personnel / red_total, params, 90)
+    e, _ = axis_engagement(inputs, axis, axis.attacker_personnel / red_total, params, 90)
 
     def one_axis() -> object:
         return simulate(e, np.random.default_rng(1), runs, steps, sigma)

@@ -27,10 +27,10 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from guarantor.airdefence.attack_reports import load_reports
 from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
 from guarantor.airdefence.campaign import fit_tempo, run_campaign, scenario_tempo
 from guarantor.airdefence.defence import build_defence
-from guarantor.airdefence.history import load_reports
 from guarantor.airdefence.raid import simulate_raid
 from guarantor.scenarios import load_scenario
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from guarantor.cli.app import app
@@ -14,14 +16,22 @@ from guarantor.model import Scenario
 from guarantor.scenarios import default_scenario_name, load_scenario
 from guarantor.store import Store
 
+#: Hypothesis profiles, chosen by ``HYPOTHESIS_PROFILE`` (unset: Hypothesis's default). ``fuzz``
+#: (``make fuzz``) lifts the time limit; tests/fuzz draws its long counts under it.
+settings.register_profile("fuzz", deadline=None, print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "guarantor" / "scenarios"
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The suite keeps its cached calibrations apart from the user's."""
+    """The suite keeps its cached calibrations apart from the user's, and reads the shipped
+    data, never a copy the user imported."""
     mp = pytest.MonkeyPatch()
     mp.setenv("GUARANTOR_CACHE", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("GUARANTOR_DATA_HOME", str(tmp_path_factory.mktemp("data")))
     yield
     mp.undo()
 

@@ -12,7 +12,7 @@ from guarantor.assessment import Assessment, AssessOptions, assess
 from guarantor.errors import InputError
 from guarantor.kinds import KINDS, get_kind, kind_names
 from guarantor.model import Scenario, WhatIf
-from guarantor.sweep.models import ModelSpec, compute_point, kind_params
+from guarantor.sweep.point_runners import ModelSpec, compute_point, kind_params
 
 SEED = 11
 SMALL: dict[str, dict[str, Any]] = {
@@ -72,8 +72,11 @@ def test_the_registry_holds_the_kinds_and_their_aliases() -> None:
 @pytest.mark.parametrize("name", sorted(SMALL))
 def test_every_kind_runs_on_the_bundled_scenario(scenario: Scenario, name: str) -> None:
     kind = get_kind(name)
-    steps: list[tuple[str, float]] = []
-    result = kind(scenario, SMALL[name], lambda step, frac: steps.append((step, frac)))
+    steps: list[tuple[str | None, float]] = []
+    def progress(frac: float, step: str | None = None) -> None:
+        steps.append((step, frac))
+
+    result = kind(scenario, SMALL[name], progress)
     out = kind.to_json(result)
     assert isinstance(out, dict) and out
     json.dumps(out, default=str)

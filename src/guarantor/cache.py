@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from importlib.resources import files
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from guarantor import __version__
+from guarantor.atomic import atomic_path
 
 T = TypeVar("T")
 
@@ -62,9 +62,8 @@ def cached(name: str, key: bytes, compute: Callable[[], T]) -> T:
     value = compute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(fh.name).replace(path)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
     return value

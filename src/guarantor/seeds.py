@@ -16,7 +16,7 @@ import numpy as np
 from guarantor.errors import InputError, Problem
 
 #: The streams of an assessment, in pipeline order.
-STREAMS: tuple[str, ...] = ("air.raid", "air.campaign", "ground", "credibility")
+STREAMS: tuple[str, ...] = ("air.raid", "air.campaign", "ground")
 
 #: Largest seed accepted (NumPy takes any non-negative integer; this keeps files portable).
 MAX_SEED = 2**63 - 1

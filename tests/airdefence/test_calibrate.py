@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from scipy import special
 
+from guarantor.airdefence.attack_reports import ReportRow, load_reports
 from guarantor.airdefence.calibrate import calibrate, fit_reports
 from guarantor.airdefence.forecast import FamilySettings, bb_mixture_pmf, central_mass
-from guarantor.airdefence.history import ReportRow, load_reports
 from guarantor.airdefence.layers import load_layer_params
 from guarantor.errors import InputError
 

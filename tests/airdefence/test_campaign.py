@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from guarantor.airdefence.attack_reports import load_reports
 from guarantor.airdefence.campaign import Stock, fit_tempo, run_campaign
 from guarantor.airdefence.defence import build_defence
-from guarantor.airdefence.history import load_reports
 from guarantor.errors import InputError
 from guarantor.model import Raid, Scenario
 

@@ -9,17 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from guarantor.airdefence.campaign import (
-    _factors,
-    _logseries,
-    _NationalNight,
-    _quantile,
-    mix_threats,
-    run_campaign,
-    scenario_tempo,
-)
+from guarantor.airdefence.campaign import _quantile, run_campaign, scenario_tempo
+from guarantor.airdefence.campaign_draws import _logseries, mix_threats, shift_factors
 from guarantor.airdefence.defence import build_defence
 from guarantor.airdefence.engagement import engage
+from guarantor.airdefence.national_night import NationalNight
 from guarantor.airdefence.raid import NightVariation, generator, type_counts
 from guarantor.airdefence.sampling import binomial, binomial32, poisson, poisson32
 from guarantor.airdefence.threats import load_threats
@@ -68,9 +62,9 @@ def test_a_national_night_matches_engage(stocks: str) -> None:
     out = engage(generator(7), d, threats, counts, shifts, mag)
     before = np.repeat(level[:, None], TRIALS, axis=1)
     after = before.copy()
-    night = _NationalNight(d, threats, lim)
+    night = NationalNight(d, threats, lim)
     leaked, cost = night.run(
-        generator(8), [c.astype(np.int32) for c in counts], _factors(shifts), after
+        generator(8), [c.astype(np.int32) for c in counts], shift_factors(shifts), after
     )
     _close(out.leakers_by_zone[:, 0], leaked, "leakers")
     _close(out.defender_cost / 1e6, cost / 1e6, "defender cost")

@@ -7,7 +7,12 @@ from collections import defaultdict
 
 import pytest
 
-from guarantor.airdefence.history import REPORTS_FILE, load_reports, parse_reports, split_counts
+from guarantor.airdefence.attack_reports import (
+    REPORTS_FILE,
+    load_reports,
+    parse_reports,
+    split_counts,
+)
 from guarantor.airdefence.threats import ENGAGEMENT_CLASSES, FAMILIES, load_threats
 from guarantor.data import read_csv, weapon_models
 from guarantor.errors import InputError

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from guarantor.airdefence.history import ReportRow, load_reports
+from guarantor.airdefence.attack_reports import ReportRow, load_reports
 from guarantor.airdefence.validation import (
     add_months,
     fit_baseline,

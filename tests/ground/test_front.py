@@ -11,18 +11,13 @@ import numpy as np
 import pytest
 
 from guarantor.errors import InputError
-from guarantor.ground.front import (
-    AxisInput,
-    FrontInputs,
-    Hub,
-    _engagement,
-    _run,
-    assess_front,
-    brigades_to_hold,
-    force_to_space,
-)
+from guarantor.ground.axis_engagement import axis_engagement, force_to_space, simulate_axis
+from guarantor.ground.front import assess_front
+from guarantor.ground.front_inputs import AxisInput, FrontInputs, Hub
+from guarantor.ground.hold_search import brigades_to_hold
 from guarantor.ground.params import load_ground_params, parse_params
 from guarantor.model import Scenario
+from guarantor.params import DAYS_PER_MONTH
 
 PARAMS = load_ground_params()
 
@@ -61,7 +56,7 @@ def test_from_scenario_reads_axes_and_hubs(default_scenario: Scenario) -> None:
     assert [a.name for a in inputs.axes] == [a.name for a in default_scenario.front.axes]
     assert all(h.personnel > 0 for h in inputs.hubs)
     assert inputs.attacker_reinforcement_per_day == pytest.approx(
-        default_scenario.russia.reinforcement_per_month / 30
+        default_scenario.russia.reinforcement_per_month / DAYS_PER_MONTH
     )
 
 
@@ -100,16 +95,16 @@ def test_reassurance_force_never_makes_a_run_break_earlier() -> None:
     inputs = _inputs(6, (Hub("hub", 5000, 1.0, ("GBR",)),))
     days = []
     for reassurance in (True, False):
-        e, _ = _engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, reassurance=reassurance)
-        mc = _run(e, 3, 1000, PARAMS)
+        e, _ = axis_engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, reassurance=reassurance)
+        mc = simulate_axis(e, 3, 1000, PARAMS)
         days.append(np.where(np.isnan(mc.blue_broke_day), np.inf, mc.blue_broke_day))
     with_force, alone = days
     assert (alone < np.inf).any() and not (with_force < alone).any()
 
 
 def _p_break(inputs: FrontInputs, brigades: float, seed: int, runs: int) -> float:
-    e, _ = _engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, brigades=brigades)
-    return _run(e, seed, runs, PARAMS).p_blue_breaks(90)
+    e, _ = axis_engagement(inputs, inputs.axes[0], 1.0, PARAMS, 90, brigades=brigades)
+    return simulate_axis(e, seed, runs, PARAMS).p_blue_breaks(90)
 
 
 @pytest.mark.parametrize("seed", [9, 10])
@@ -271,16 +266,14 @@ def test_a_strongly_outnumbered_axis_can_break_early() -> None:
 
 def test_the_calibration_gives_the_reported_losses(default_scenario: Scenario) -> None:
     # Russian losses 'up to a thousand' a day across the front (params' calibration source)
-    from guarantor.ground.lanchester import _kill_rate, exponents
-
     inputs = FrontInputs.from_scenario(default_scenario).resolved()
     total = sum(a.attacker_personnel for a in inputs.axes)
     red = blue = 0.0
     for axis in inputs.axes:
-        e, _ = _engagement(inputs, axis, axis.attacker_personnel / total, PARAMS, 90)
-        p, q = exponents(e.law, e.helmbold_weight)
-        red += _kill_rate(e.blue, e.red, e.blue_effectiveness, p, q, e.reference)
-        blue += _kill_rate(e.red, e.blue, e.red_effectiveness, p, q, e.reference)
+        e, _ = axis_engagement(inputs, axis, axis.attacker_personnel / total, PARAMS, 90)
+        lost_blue, lost_red = e.losses_per_day(e.blue, e.red)
+        red += lost_red
+        blue += lost_blue
     assert 800 <= red <= 1000
     assert red > 2 * blue  # the exchange favours the defender
 

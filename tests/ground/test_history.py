@@ -5,25 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guarantor.ground.history import (
-    BASELINE,
-    EXCLUDED,
-    MODELS,
-    RIDGE_MODELS,
-    HistoryFit,
+from guarantor.ground.attrition_fit import fit_attrition, select_law, variance_components
+from guarantor.ground.cdb90 import BASELINE, EXCLUDED, MODELS, RIDGE_MODELS, load_battles
+from guarantor.ground.historical_fit import HistoryFit, fit_history
+from guarantor.ground.params import load_ground_params
+from guarantor.ground.victory_models import (
     auc,
     brier,
     cross_validate,
-    fit_attrition,
-    fit_history,
     fit_logistic,
-    load_battles,
-    select_law,
     stratified_folds,
-    variance_components,
     war_folds,
 )
-from guarantor.ground.params import load_ground_params
 
 
 @pytest.fixture(scope="module")

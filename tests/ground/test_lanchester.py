@@ -12,18 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guarantor.errors import InputError
-from guarantor.ground import lanchester
-from guarantor.ground.lanchester import (
+from guarantor.ground import attrition_noise, lanchester
+from guarantor.ground.attrition import (
     Engagement,
     Law,
     Reinforcement,
     linear_law_closed_form,
     parse_law,
-    simulate,
-    simulate_many,
     solve,
     square_law_closed_form,
 )
+from guarantor.ground.lanchester import simulate, simulate_many
 
 
 def test_square_law_end_state_matches_invariant() -> None:
@@ -232,13 +231,13 @@ def test_noise_does_not_depend_on_the_number_of_runs_or_the_batch() -> None:
 
 def test_stepping_stops_once_every_run_has_ended(monkeypatch: pytest.MonkeyPatch) -> None:
     chunks: list[int] = []
-    steps = lanchester._Noise.steps
+    steps = attrition_noise.Noise.steps
 
     def counted(self: Any, chunk: int, runs: int) -> Any:
         chunks.append(chunk)
         return steps(self, chunk, runs)
 
-    monkeypatch.setattr(lanchester._Noise, "steps", counted)
+    monkeypatch.setattr(attrition_noise.Noise, "steps", counted)
     e = Engagement(1000, 5000, 0.01, 0.01, blue_breakpoint=0.3)  # max_days 3650
     mc = simulate(e, np.random.default_rng(0), 500)
     assert mc.p_blue_breaks() == 1.0 and np.nanmax(mc.blue_broke_day) < 10
@@ -257,7 +256,7 @@ def test_one_step_losses_follow_the_binomial(n: int, mean: float) -> None:
     dist = binom(n, p)
     assert lost.mean() == pytest.approx(dist.mean(), abs=4 * dist.std() / 200)
     assert lost.var() == pytest.approx(dist.var(), rel=0.05)
-    if dist.var() < lanchester.EXACT_BELOW:
+    if dist.var() < attrition_noise.EXACT_BELOW:
         counts = np.bincount(lost.astype(int), minlength=n + 1) / lost.size
         assert np.abs(counts - dist.pmf(np.arange(n + 1))).max() < 0.01
 
@@ -285,9 +284,9 @@ def test_unknown_law_names_the_choices() -> None:
 def test_normal_table_matches_scipy() -> None:
     from scipy.special import ndtri
 
-    levels = np.arange(lanchester._LEVELS)
-    expected = ndtri((levels + 0.5) / lanchester._LEVELS)
-    np.testing.assert_allclose(lanchester._normal_table(), expected, rtol=0, atol=1e-12)
+    levels = np.arange(attrition_noise.LEVELS)
+    expected = ndtri((levels + 0.5) / attrition_noise.LEVELS)
+    np.testing.assert_allclose(attrition_noise.normal_table(), expected, rtol=0, atol=1e-12)
 
 
 def test_breakpoint_spread_draws_per_run_and_keeps_common_random_numbers() -> None:

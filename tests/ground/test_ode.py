@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guarantor.ground.lanchester import Engagement, Law, Reinforcement, solve
+from guarantor.ground.attrition import Engagement, Law, Reinforcement, solve
 from guarantor.ground.ode import integrate
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from guarantor.report.geo import capitals, countries, ukraine_outline, zone_shapes
-from guarantor.report.maps import SiteMark, ZoneCover, contributors_map, theatre_map
+from guarantor.report.maps import contributors_map, theatre_map
+from guarantor.report.theatre_marks import SiteMark, ZoneCover
 
 
 def inside(lat: float, lon: float) -> bool:

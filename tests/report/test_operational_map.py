@@ -22,17 +22,10 @@ from guarantor.report.geo import (
     oblasts,
 )
 from guarantor.report.map_projection import LambertConformal
-from guarantor.report.maps import (
-    EUROPE,
-    THEATRE,
-    AxisMark,
-    SiteMark,
-    ZoneCover,
-    contributors_map,
-    theatre_map,
-)
+from guarantor.report.maps import EUROPE, THEATRE, contributors_map, theatre_map
 from guarantor.report.scenario_map import scenario_theatre_map
 from guarantor.report.sections_force import site_marks
+from guarantor.report.theatre_marks import AxisMark, SiteMark, ZoneCover
 
 GEO = Path(__file__).resolve().parents[2] / "src" / "guarantor" / "data" / "geo"
 AXES = ["kherson", "zaporizhzhia", "donetsk", "kupiansk-lyman", "kharkiv-sumy"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from guarantor.data import load_capabilities
 from guarantor.model import Caveats, Condition, Contributor, Role, Sustainment, USRole, Zone
-from guarantor.sourcing import SourcingOptions, milp, source
+from guarantor.sourcing import SourcingOptions, highs_stage, source
 from guarantor.sourcing.substitutions import compatibility
 from tests.sourcing.conftest import make, pledge, requirement
 
@@ -271,8 +271,8 @@ def test_matches_brute_force(sc) -> None:  # type: ignore[no-untyped-def]
     """Each stage against enumeration: the best coverage; the least cost at that coverage;
     and, among plans fielding the same force list, the least deviation from GDP shares."""
     everything = plans(sc)
-    for polish_from in (milp._POLISH_FROM, 0):  # as shipped, and with every stage polished
-        with patch.object(milp, "_POLISH_FROM", polish_from):
+    for polish_from in (highs_stage._POLISH_FROM, 0):  # as shipped, and with every stage polished
+        with patch.object(highs_stage, "_POLISH_FROM", polish_from):
             _check_against(sc, source(sc, EXACT), everything)
     # Over every plan of optimal coverage and cost, not only those fielding the same force.
     any_plan = EXACT.model_copy(update={"fairness_scope": "any-plan"})

@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 
 from guarantor.cli.app import app
 from guarantor.scenarios import load_scenario
+from guarantor.store.seeding import bundled_names
 
 SC = "mnf-u-2026-01"
 Run = Callable[..., Result]
@@ -147,7 +148,8 @@ def test_store_group(run: Run, tmp_path: Path) -> None:
 
 def test_database_option_overrides_the_environment(run: Run, tmp_path: Path) -> None:
     other = f"sqlite:///{tmp_path / 'other.sqlite'}"
-    assert run("store", "list", "--json", "--database", other).stdout.strip() == "[]"
+    assert run("store", "import-scenario", SC, "--database", other).exit_code == 0
     assert run("pledges", "list", "--database", other).exit_code == 0
     assert len(json.loads(run("store", "list", "--json", "--database", other).stdout)) == 1
-    assert run("store", "list", "--json").stdout.strip() == "[]"
+    # the environment's store was left alone: new, it holds every bundled scenario
+    assert len(json.loads(run("store", "list", "--json").stdout)) == len(bundled_names())

@@ -8,7 +8,13 @@ from guarantor.errors import InputError
 from guarantor.kinds import get_kind
 from guarantor.model import Scenario
 from guarantor.sweep import ModelSpec, plan_sweep
-from guarantor.sweep.models import MODELS, ModelName, apply_values, kind_params, output_columns
+from guarantor.sweep.point_runners import (
+    MODELS,
+    ModelName,
+    apply_values,
+    kind_params,
+    output_columns,
+)
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -6,8 +6,8 @@ import pytest
 
 from guarantor.errors import InputError
 from guarantor.model import Scenario
-from guarantor.sweep.models import apply_values
 from guarantor.sweep.paths import parse_path, parse_scalar, resolve
+from guarantor.sweep.point_runners import apply_values
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,9 @@ gets a schema of its own, dropped afterwards.
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ from fastapi.testclient import TestClient
 from guarantor.store import Store
 from guarantor.store.users import add_user
 from guarantor.web import create_app, ensure_data
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.databases import BACKENDS, postgres_schema
 
 
@@ -97,3 +101,53 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     """A test client running the app's lifespan."""
     with TestClient(app) as c:
         yield c
+
+
+# ---- browser tests: a served store and a headless chromium, one of each per module ----
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Tokens]]:
+    """The app on a fresh SQLite store (every bundled scenario), served on a loopback port."""
+    import uvicorn
+
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'b.sqlite'}")
+    app = create_app(store)
+    tokens = make_users(store)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "server did not start"
+    yield base, tokens
+    srv.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(page: object, base: str, token: str, path: str = "/") -> None:
+    """Open ``path`` and sign in with ``token`` through the page's token form."""
+    page.goto(base + path)  # type: ignore[attr-defined]
+    page.fill("#token-input", token)  # type: ignore[attr-defined]
+    page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]

@@ -229,9 +229,9 @@ def test_installed_model_kinds_run_on_the_stored_scenario(sqlite_url: str) -> No
             assert key in out["result"]
             bad = client.post(
                 "/api/runs", json={"kind": kind, "params": {"nope": 1}}, headers=H(tokens.planner)
-            )
-            failed = _wait(client, tokens.planner, bad.json()["id"])
-            assert failed["status"] == "failed" and "nope" in failed["error"]
+            )  # checked before it is queued: 422 naming the parameter
+            assert bad.status_code == 422, bad.text
+            assert bad.json()["detail"][0]["loc"] == ["body", "params", "nope"]
     store.close()
 
 
@@ -276,7 +276,15 @@ def test_web_kinds_are_the_registrys(default_scenario: Scenario) -> None:
     from guarantor.kinds import get_kind
 
     kinds = default_kinds()
-    assert set(kinds) == {"summary", "assessment", "sourcing", "deployment", "raid", "campaign"}
+    assert set(kinds) == {
+        "summary",
+        "assessment",
+        "sourcing",
+        "deployment",
+        "raid",
+        "campaign",
+        "comparison",
+    }
     seen: list[tuple[float, str | None]] = []
 
     def progress(fraction: float, message: str | None = None) -> None:

@@ -23,13 +23,15 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from guarantor.airdefence.attack_reports import ReportRow
 from guarantor.airdefence.defence import Defence
-from guarantor.airdefence.forecast import DAYS_PER_YEAR, ClassForecast, central_mass
-from guarantor.airdefence.history import ReportRow
+from guarantor.airdefence.forecast import ClassForecast, central_mass
 from guarantor.airdefence.layers import FloatArray, LayerParams, load_layer_params
 from guarantor.airdefence.raid import IntArray, NightVariation, engage
 from guarantor.airdefence.threats import Threat, ThreatCatalogue, load_threats
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, param_problem
+from guarantor.params import DAYS_PER_YEAR
+from guarantor.seeds import SeedTree
 
 MODEL = (
     "recency-weighted hierarchical beta-binomial by weapon class and type, pooled within "
@@ -175,9 +177,7 @@ def calibrate(
     since = until - timedelta(days=window)
     fitted = tuple(r for r in reports if since < r.day <= until)
     if not fitted:
-        raise InputError(
-            [Problem(where="--history-until", reason=f"no reports in the {window} days to {until}")]
-        )
+        raise InputError([param_problem("until", f"no reports in the {window} days to {until}")])
     fits = fit_reports(reports, until, params, window_days=window)
     holdout = tuple(r for r in reports if r.day > until)
     return Calibration(until, since, params.interval, fits, fitted, holdout)
@@ -187,6 +187,8 @@ def calibrate(
 SHIFT_GRID = np.linspace(-8.0, 8.0, 33)
 #: Trials per grid point for the response curve (fixed seed: a deterministic curve).
 CURVE_RUNS = 300
+#: The seed tree's stream the response curve draws from (seed: ``[calibration] curve_seed``).
+CURVE_STREAM = "air.response-curve"
 
 
 def reference_sizes(
@@ -215,11 +217,12 @@ def response_curve(
 ) -> dict[str, FloatArray]:
     """Mean neutralized share of each type on a reference night, for each shift in the grid
     (every type shifted alike), against the baseline defence: every grid point's trials in
-    one engagement (trials are independent), with a fixed seed."""
+    one engagement (trials are independent), on a fixed stream of the seed tree (the layers
+    file's ``curve_seed``)."""
     g, runs = len(SHIFT_GRID), CURVE_RUNS
     counts = [np.full(g * runs, n, dtype=np.int64) for n in sizes]
     shift = np.repeat(SHIFT_GRID, runs)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(20250630)))
+    rng = SeedTree(baseline.params.curve_seed).generator(CURVE_STREAM)
     out = engage(rng, baseline, list(threats), counts, {t.model: shift for t in threats})
     leaked = out.leaked.reshape(g, runs, len(threats)).mean(axis=1)
     return {

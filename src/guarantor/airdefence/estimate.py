@@ -18,13 +18,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, special
 
+from guarantor.airdefence.attack_reports import ReportRow
 from guarantor.airdefence.forecast import (
     REFERENCE_SIZE,
     ClassForecast,
     FamilySettings,
     FloatArray,
 )
-from guarantor.airdefence.history import ReportRow
 
 #: Bounds of logit locations and log precisions in the fit.
 _ETA_BOUND, _LOGPHI_BOUNDS = 9.0, (-3.0, 9.0)

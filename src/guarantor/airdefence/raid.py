@@ -32,7 +32,7 @@ from guarantor.airdefence.sampling import (
     zone_sum,
 )
 from guarantor.airdefence.threats import ENGAGEMENT_CLASSES, Threat, ThreatCatalogue, load_threats
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, Problem, param_problem
 from guarantor.model import Raid
 
 __all__ = [
@@ -221,17 +221,6 @@ class RaidResult:
         }
 
 
-def raid_weapons(raid: Raid | Mapping[str, int]) -> dict[str, int]:
-    """The raid's launches by model, validated (non-negative, at least one weapon)."""
-    weapons = dict(raid.weapons) if isinstance(raid, Raid) else dict(raid)
-    bad = [m for m, n in weapons.items() if n < 0]
-    if bad or not weapons:
-        raise InputError(
-            [Problem(where="raid", reason="a raid needs non-negative launches of some weapon")]
-        )
-    return weapons
-
-
 def decoy_and_cost(
     rng: np.random.Generator,
     threats: list[Threat],
@@ -277,9 +266,8 @@ def simulate_raid(
     ``effectiveness`` draws the per-trial shift of the layers' Pk (a calibration, or the
     uncalibrated night variation of the layers file). Same seed, same output.
     """
-    return simulate_weapons(
-        defence, list(raid_weapons(raid).items()), runs, seed, effectiveness, catalogue
-    )
+    weapons = raid.weapons if isinstance(raid, Raid) else raid
+    return simulate_weapons(defence, list(weapons.items()), runs, seed, effectiveness, catalogue)
 
 
 def simulate_weapons(
@@ -292,7 +280,7 @@ def simulate_weapons(
 ) -> RaidResult:
     """As :func:`simulate_raid` for a list of (model, launched); a model may appear twice."""
     if runs < 1:
-        raise InputError([Problem(where="--trials", reason="need at least one trial")])
+        raise InputError([param_problem("trials", "need at least one trial")])
     if not items or any(n < 0 for _, n in items):
         raise InputError(
             [Problem(where="raid", reason="a raid needs non-negative launches of some weapon")]

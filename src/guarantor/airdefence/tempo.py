@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from guarantor.airdefence.history import ReportRow
+from guarantor.airdefence.attack_reports import ReportRow
 from guarantor.airdefence.threats import load_threats
 from guarantor.errors import InputError, Problem
 from guarantor.model import Tempo
@@ -101,7 +101,7 @@ def fit_tempo(
 def scenario_tempo(tempo: Tempo) -> TempoFit:
     """The campaign tempo of a scenario: its stated means, with the spread and weapon mix
     fitted to the packaged reports over the calibration window up to their last night."""
-    from guarantor.airdefence.history import load_reports
+    from guarantor.airdefence.attack_reports import load_reports
     from guarantor.airdefence.layers import load_layer_params
 
     reports = load_reports()

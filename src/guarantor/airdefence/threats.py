@@ -5,7 +5,7 @@ ballistic, hypersonic, surface-to-air used against the ground, guided bomb); the
 the engagement column of the layers' kill-probability tables it uses and the family the
 calibration pools it with. Combined report labels ("X-101/X-555 and Kalibr") are not weapon
 types: the reports' rows under them are split into their types by the catalogue's stated rule
-(:mod:`guarantor.airdefence.history`), and a raid names the types themselves.
+(:mod:`guarantor.airdefence.attack_reports`), and a raid names the types themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from functools import cache
 
 from guarantor.data import read_toml
 from guarantor.errors import InputError, Problem
+from guarantor.frozen import freeze
 from guarantor.model import Provenance
+from guarantor.params import packaged_where, validated
 
 #: Columns of the layers' kill-probability tables; each weapon class engages as one of them.
 ENGAGEMENT_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "sam", "bomb")
@@ -136,19 +138,24 @@ class ThreatCatalogue:
 
 @cache
 def load_threats() -> ThreatCatalogue:
-    """The packaged catalogue (``data/airdefence/threats.toml``)."""
+    """The packaged catalogue (``data/airdefence/threats.toml``), read-only; a bad entry is an
+    input error naming the file and the key."""
     raw = read_toml("airdefence", "threats.toml")
+    where = packaged_where("airdefence", "threats.toml")
     classes = {
         cid: ThreatClass(
             id=cid, name=c["name"], engagement=c["engagement"], family=c.get("family", "missile")
         )
         for cid, c in raw["class"].items()
     }
+    problems: list[Problem] = []
     for c in classes.values():
         if c.engagement not in ENGAGEMENT_CLASSES:
-            raise ValueError(f"threat class {c.id}: unknown engagement {c.engagement!r}")
+            problems.append(
+                Problem(where, f"unknown engagement {c.engagement!r}", path=f"class.{c.id}")
+            )
         if c.family not in FAMILIES:
-            raise ValueError(f"threat class {c.id}: unknown family {c.family!r}")
+            problems.append(Problem(where, f"unknown family {c.family!r}", path=f"class.{c.id}"))
     decoys = raw["decoys"]
     threats: dict[str, Threat] = {}
     for model, t in raw["model"].items():
@@ -160,7 +167,7 @@ def load_threats() -> ThreatCatalogue:
             altitude=t["altitude"],
             manoeuvre=t["manoeuvre"],
             unit_cost_usd=float(t["unit_cost_usd"]),
-            provenance=Provenance(**t["provenance"]),
+            provenance=validated(Provenance, t["provenance"], where, f"model.{model}.provenance"),
             decoy_share=float(decoys["share"]) if is_decoy_carrier else 0.0,
             decoy_cost_usd=float(decoys["unit_cost_usd"]) if is_decoy_carrier else 0.0,
         )
@@ -168,13 +175,19 @@ def load_threats() -> ThreatCatalogue:
     for label, parts in labels.items():
         missing = [p for p in parts if p not in threats]
         if missing or label in threats:
-            raise ValueError(f"label {label!r}: components not catalogued: {missing}")
+            problems.append(
+                Problem(where, f"components not catalogued: {missing}", path=f"label.{label}")
+            )
+    if problems:
+        raise InputError(problems)
     rule = raw.get("labels", {})
     return ThreatCatalogue(
-        threats,
-        classes,
-        Provenance(**decoys["provenance"]),
-        labels,
+        freeze(threats),
+        freeze(classes),
+        validated(Provenance, decoys["provenance"], where, "decoys.provenance"),
+        freeze(labels),
         str(rule.get("rule", "")),
-        Provenance(**rule["provenance"]) if "provenance" in rule else None,
+        validated(Provenance, rule["provenance"], where, "labels.provenance")
+        if "provenance" in rule
+        else None,
     )

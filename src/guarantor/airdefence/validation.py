@@ -33,19 +33,19 @@ from datetime import date
 import numpy as np
 from scipy import optimize, special
 
+from guarantor.airdefence.attack_reports import ReportRow
 from guarantor.airdefence.calibrate import fit_reports
 from guarantor.airdefence.forecast import (
-    DAYS_PER_YEAR,
     ClassForecast,
     FloatArray,
     IntArray,
     bb_mixture_pmf,
     central_mass,
 )
-from guarantor.airdefence.history import ReportRow
 from guarantor.airdefence.layers import LayerParams, load_layer_params
 from guarantor.airdefence.threats import ThreatCatalogue, load_threats
 from guarantor.errors import InputError, Problem
+from guarantor.params import DAYS_PER_YEAR
 
 HORIZONS = (3, 6, 9)
 BASELINE_MONTHS = 6

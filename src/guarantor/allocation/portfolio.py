@@ -188,7 +188,9 @@ def _air_units(scenario: Scenario, use: UseSpec, n: int) -> Scenario:
     stocks = _split(n * e.interceptors, per_zone)
     prov = _provenance(use, scenario)
     added = [
-        AirDefenceAsset(layer=e.layer, zone=z, units=u, interceptors=k, provenance=prov)
+        AirDefenceAsset(
+            layer=e.layer, zone=z, units=u, interceptors=k, after_record=True, provenance=prov
+        )
         for z, u, k in zip(e.zones, per_zone, stocks, strict=True)
         if u > 0
     ]
@@ -213,7 +215,9 @@ def _interceptors(scenario: Scenario, use: UseSpec, n: int) -> Scenario:
     stocks = _split(n * e.interceptors, [zones[z] for z in names])
     prov = _provenance(use, scenario)
     added = [
-        AirDefenceAsset(layer=e.layer, zone=z, units=0, interceptors=k, provenance=prov)
+        AirDefenceAsset(
+            layer=e.layer, zone=z, units=0, interceptors=k, after_record=True, provenance=prov
+        )
         for z, k in zip(names, stocks, strict=True)
         if k > 0
     ]

@@ -17,14 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
+from guarantor.airdefence.attack_reports import load_reports
 from guarantor.airdefence.calibrate import CalibratedEffectiveness, Calibration, calibrate
 from guarantor.airdefence.campaign import run_campaign, scenario_tempo
 from guarantor.airdefence.defence import CoalitionAddition, Defence, build_defence
-from guarantor.airdefence.history import load_reports
 from guarantor.airdefence.raid import RaidResult, simulate_raid
 from guarantor.assessment.intervals import Interval, mean_interval
 from guarantor.assessment.laydown import Laydown
 from guarantor.cache import cached, package_files_hash
+from guarantor.data.user import REPORTS, copy_digest
 from guarantor.model import AirDefenceLayer, Raid, Scenario, Zone
 from guarantor.model.zones import AIR_DEFENCE_ZONES
 from guarantor.seeds import SeedTree
@@ -105,15 +106,21 @@ CALIBRATION_INPUTS: tuple[tuple[str, ...], ...] = (
     ("airdefence", "calibrate.py"),
     ("airdefence", "estimate.py"),
     ("airdefence", "forecast.py"),
-    ("airdefence", "history.py"),
+    ("airdefence", "attack_reports.py"),
     ("airdefence", "threats.py"),
 )
 
 
 @cache
-def _calibration(until: date) -> Calibration:
-    """The calibration up to ``until``, from the on-disk cache when it was fitted before."""
-    key = package_files_hash(CALIBRATION_INPUTS) + until.isoformat().encode()
+def _calibration(until: date, reports: str = "") -> Calibration:
+    """The calibration up to ``until``, from the on-disk cache when it was fitted before.
+
+    ``reports`` is the SHA-256 of the reports in use (the user's imported copy or the shipped
+    file): it keys the in-memory cache, and the on-disk key includes it, so an import is never
+    answered with a calibration fitted on other reports.
+    """
+    digest = reports or copy_digest(REPORTS)
+    key = package_files_hash(CALIBRATION_INPUTS) + digest.encode() + until.isoformat().encode()
     return cached("calibration", key, lambda: calibrate(load_reports(), until))
 
 
@@ -124,12 +131,26 @@ def calibration_date(scenario: Scenario) -> date:
     return min(as_of, last)
 
 
+def as_recorded(scenario: Scenario) -> Scenario:
+    """The scenario without the air-defence assets added after the record (``after_record``).
+
+    The calibration reproduces the reported nights with the defence that fought them; assets
+    bought or delivered since must add to that defence, not be absorbed into its baseline.
+    """
+    ukraine = scenario.ukraine
+    kept = [a for a in ukraine.air_defence if not a.after_record]
+    if len(kept) == len(ukraine.air_defence):
+        return scenario
+    return scenario.model_copy(update={"ukraine": ukraine.model_copy(update={"air_defence": kept})})
+
+
 def calibrated(scenario: Scenario) -> tuple[CalibratedEffectiveness, date]:
     """The effectiveness calibrated on the reports up to the scenario's date."""
     until = calibration_date(scenario)
-    baseline = build_defence(scenario, additions=[])
+    baseline = build_defence(as_recorded(scenario), additions=[])
     when = max(date.fromisoformat(scenario.as_of), until)
-    return CalibratedEffectiveness(_calibration(until), when, baseline), until
+    calibration = _calibration(until, copy_digest(REPORTS))
+    return CalibratedEffectiveness(calibration, when, baseline), until
 
 
 def _units(defence: Defence, ukraine_only: Defence) -> dict[str, dict[str, UnitsInZone]]:
@@ -150,7 +171,7 @@ def _leak_share(raid: RaidResult) -> float:
     return float(raid.leakers.mean()) / launched if launched else 0.0
 
 
-def air_section(
+def run_air(
     scenario: Scenario,
     laydown: Laydown,
     tree: SeedTree,

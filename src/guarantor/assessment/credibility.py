@@ -122,7 +122,7 @@ def scorecard_inputs(
     )
 
 
-def credibility_section(
+def run_credibility(
     inputs: ScorecardInputs,
     ground: GroundSection,
     air: AirSection | None,

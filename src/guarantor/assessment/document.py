@@ -4,7 +4,8 @@ are the models' results, written as assessment.json and served by the API.
 ``guarantor assess --schema`` prints its JSON Schema. Key names of version 1 are kept where
 the meaning is unchanged (``headline.figures.*``, ``air.defence``, ``credibility.components``,
 ``force_generation.sourcing``); version 2 adds ``whatif``, ``headline.intervals``,
-``headline.base`` and ``headline.change``, and ``force_generation.laydown``.
+``headline.base`` and ``headline.change``, and ``force_generation.laydown``; ``store``, present
+only for a scenario read from a store, names the store and the version read.
 """
 
 from __future__ import annotations
@@ -47,6 +48,25 @@ class Meta(BaseModel):
     inputs_sha256: str
     package_version: str
     data_versions: dict[str, str]
+
+
+class StoreSource(BaseModel):
+    """The store a scenario was read from, and the version of it assessed.
+
+    Present only when the scenario came from a store (``--database``); a scenario file leaves
+    the document without it, byte for byte as before.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str = Field(description="The store's database URL, any password hidden.")
+    scenario: str = Field(description="The stored scenario's name.")
+    version: int = Field(
+        description="The store version: the newest audit entry of the scenario, a number "
+        "that rises with every write to it or its pledges."
+    )
+    revision: int = Field(description="The stored scenario's revision (its own settings).")
+    changed_at: str = Field(description="When the version was written (ISO 8601, UTC).")
 
 
 class WhatIfSection(BaseModel):
@@ -168,6 +188,10 @@ class AssessmentDocument(BaseModel):
 
     schema_: str = Field(default=SCHEMA, alias="schema")
     meta: Meta
+    store: StoreSource | None = Field(
+        default=None,
+        description="The store and version the scenario was read from (absent for a file).",
+    )
     headline: Headline
     whatif: WhatIfSection
     scenario: ScenarioSummary
@@ -209,6 +233,8 @@ class AssessmentDocument(BaseModel):
     def to_data(self) -> dict[str, Any]:
         """Plain JSON values (non-finite floats as null)."""
         data: dict[str, Any] = _finite(self.model_dump(mode="json", by_alias=True))
+        if data["store"] is None:  # a scenario file: the document as it always was
+            del data["store"]
         return data
 
     def to_json(self) -> str:

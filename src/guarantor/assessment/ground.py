@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.assessment.intervals import Interval, share_interval
 from guarantor.assessment.laydown import Laydown
-from guarantor.ground.front import FrontInputs, FrontResult, Hub, assess_front
+from guarantor.ground.front import FrontResult, assess_front
+from guarantor.ground.front_inputs import FrontInputs, Hub
 from guarantor.ground.params import ParamSet
 from guarantor.model import Scenario
 from guarantor.seeds import SeedTree
@@ -57,7 +58,7 @@ def front_inputs(
     )
 
 
-def ground_section(
+def run_ground(
     scenario: Scenario,
     laydown: Laydown,
     params: ParamSet,

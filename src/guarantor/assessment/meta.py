@@ -10,6 +10,8 @@ from typing import Any
 from guarantor import __version__
 from guarantor.assessment.assumptions import PARAMETER_AREAS
 from guarantor.data import dataset_sources
+from guarantor.data.updates import versions_in_use
+from guarantor.data.user import UPDATABLE, copy_digest
 from guarantor.model import Scenario
 
 
@@ -36,6 +38,7 @@ def inputs_hash(scenario: Scenario, seed: int, options: dict[str, Any]) -> str:
     h.update(canonical_json(scenario.model_dump(mode="json")).encode())
     h.update(canonical_json({"seed": seed, "options": options}).encode())
     h.update(_parameter_bytes())
+    h.update("".join(copy_digest(d) for d in UPDATABLE.values()).encode())  # data in use
     return h.hexdigest()
 
 
@@ -43,5 +46,5 @@ def package_meta() -> dict[str, Any]:
     """The package's version and the dates of the datasets it ships."""
     return {
         "package_version": __version__,
-        "data_versions": {d.id: d.date for d in dataset_sources()},
+        "data_versions": versions_in_use({d.id: d.date for d in dataset_sources()}),
     }

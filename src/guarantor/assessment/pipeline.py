@@ -8,32 +8,32 @@ with ``assess`` on the same inputs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guarantor.assessment.air import AirRun, air_section
+from guarantor.assessment.air import AirRun, run_air
 from guarantor.assessment.credibility import (
     CredibilitySection,
-    credibility_section,
+    run_credibility,
     scorecard_inputs,
 )
-from guarantor.assessment.ground import GroundSection, ground_section
+from guarantor.assessment.ground import GroundSection, run_ground
 from guarantor.assessment.laydown import Laydown, lay_down, timed_laydown
 from guarantor.data import load_capabilities
 from guarantor.deployment import DeploymentResult, deploy
 from guarantor.deterrence import ScorecardInputs, load_assumptions, load_rules, load_weights
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, param_problem
 from guarantor.ground.front import FrontResult
 from guarantor.ground.params import ParamSet, load_ground_params
 from guarantor.model import Raid, Scenario, WhatIf
+from guarantor.progress import Progress as Progress
+from guarantor.progress import quiet
 from guarantor.seeds import SeedTree
 from guarantor.sourcing import SourcingOptions, SourcingResult, source
 from guarantor.sourcing.options import apply_what_ifs, parse_lifts
 
-Progress = Callable[[str, float], None]
 Stage = Literal["plan", "deployment", "air", "ground", "credibility"]
 
 #: The steps of an assessment, in order, for progress bars.
@@ -129,12 +129,12 @@ def run_pipeline(
     progress: Progress | None = None,
 ) -> PipelineRun:
     """Run the steps up to ``until`` on ``scenario`` with ``whatif`` applied."""
-    report = progress or (lambda _step, _frac: None)
+    report = progress or quiet
     params = params or Parameters.packaged()
     # ``whatif`` already holds the scenario's own what-if (effective_whatif): apply it once
     scenario = scenario.model_copy(update={"whatif": None})
     sourcing = options.sourcing.with_whatif(whatif)
-    report(STEPS[0], 0.0)
+    report(0.0, STEPS[0])
     plan = source(scenario, sourcing)
     effective = apply_what_ifs(scenario, sourcing)
     laydown = lay_down(effective, plan, load_capabilities(), parse_lifts(whatif.lift, scenario))
@@ -145,8 +145,8 @@ def run_pipeline(
     run = PipelineRun(effective, whatif, plan, laydown, deployment, timed=timed)
     if until == "deployment":
         return run
-    report(STEPS[1], 0.2)
-    air = air_section(
+    report(0.2, STEPS[1])
+    air = run_air(
         effective,
         timed,
         tree,
@@ -158,8 +158,8 @@ def run_pipeline(
     run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed=timed)
     if until == "air":
         return run
-    report(STEPS[2], 0.45)
-    ground, front = ground_section(
+    report(0.45, STEPS[2])
+    ground, front = run_ground(
         effective,
         timed,
         params.ground,
@@ -171,7 +171,7 @@ def run_pipeline(
     run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed, ground, front)
     if until == "ground":
         return run
-    report(STEPS[3], 0.8)
+    report(0.8, STEPS[3])
     inputs = scorecard_inputs(
         effective,
         plan,
@@ -181,7 +181,7 @@ def run_pipeline(
         air.section.interceptor_days,
         deployment,
     )
-    credibility = credibility_section(
+    credibility = run_credibility(
         inputs, ground, air.section, params.weights, params.rules, params.assumptions
     )
     return PipelineRun(
@@ -195,5 +195,5 @@ def design_raid(scenario: Scenario, name: str | None) -> Raid:
     found = next((r for r in scenario.threat.raids if r.name == wanted), None)
     if found is None:
         known = ", ".join(r.name for r in scenario.threat.raids)
-        raise InputError([Problem(where="--raid", reason=f"no raid {wanted!r}; known: {known}")])
+        raise InputError([param_problem("raid", f"no raid {wanted!r}; known: {known}")])
     return found

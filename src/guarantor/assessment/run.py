@@ -41,8 +41,10 @@ from guarantor.assessment.pipeline import (
     effective_whatif,
     run_pipeline,
 )
+from guarantor.atomic import write_text_atomic
 from guarantor.data import dataset_sources
 from guarantor.model import Scenario, WhatIf
+from guarantor.progress import quiet
 from guarantor.seeds import STREAMS, SeedTree
 from guarantor.sourcing import SourcingResult, sustain_land
 
@@ -70,9 +72,7 @@ class Assessment:
 
     def write(self, path: Path) -> None:
         """Write assessment.json atomically (a partial file never replaces a good one)."""
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, self.to_json())
 
     @property
     def scenario(self) -> str:
@@ -181,7 +181,7 @@ def assess(
     """Run every model on ``scenario`` with ``seed`` and ``whatif``; with a what-if (given here
     or defined by the scenario file), the base case too, on the same random numbers."""
     options = options or AssessOptions()
-    report = progress or (lambda _step, _frac: None)
+    report = progress or quiet
     tree = SeedTree(seed)
     params = Parameters.packaged()
     applied = effective_whatif(scenario, whatif, options)
@@ -198,7 +198,7 @@ def assess(
     base_figures: BaseFigures | None = None
     change: dict[str, Difference] | None = None
     if asked:
-        report("base case", 0.85)
+        report(0.85, "base case")
         base = run_pipeline(scenario, WhatIf(), tree, options, params=params)
         assert base.air and base.ground and base.credibility
         b_fig, b_int = figures(base.plan, base.air.section, base.ground, base.credibility)
@@ -210,7 +210,7 @@ def assess(
         sens = dict(run.credibility.sensitivity)
         sens["launched"] = float(run.air.section.design_raid_size)
         change = changes((fig, intervals, samples), (b_fig, b_int, _samples(base)), sens)
-    report(STEPS[4], 0.95)
+    report(0.95, STEPS[4])
     headline = Headline(
         strength_score=fig.strength_score,
         strength=strength_band(run.credibility.score, params.rules),
@@ -266,5 +266,5 @@ def assess(
         assumptions=all_rows(scenario),
         datasets=list(dataset_sources()),
     )
-    report("done", 1.0)
+    report(1.0, "done")
     return Assessment(document=doc, samples=samples, timings=timings)

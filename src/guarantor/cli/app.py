@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("guarantor.cli.serve", "serve"),
     "campaign": ("guarantor.cli.raid", "campaign"),
     "sweep-point": ("guarantor.cli.sweep", "point_cmd"),
+    "allocate": ("guarantor.cli.allocate", "allocate_cmd"),
     "scenario": ("guarantor.cli.scenario", "app"),
     "data": ("guarantor.cli.data", "app"),
     "ground": ("guarantor.cli.ground", "app"),
@@ -94,10 +95,34 @@ def command_help(name: str) -> str:
     return str(load_command(name).help or "")
 
 
+def unusable_argument(arg: str) -> str | None:
+    """Why a command-line argument cannot be used as text, or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates, which no file name, database
+    or terminal accepts; a NUL cannot be passed by a shell but can by a caller in-process.
+    """
+    if "\x00" in arg:
+        return "an argument contains a NUL character"
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return "an argument is not valid UTF-8"
+    return None
+
+
 class LazyGroup(GuardedGroup):
     """The root group: imports a command's module when the command is used."""
 
     listing = False  # while the help lists the commands: stand-ins with their help suffice
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # the root sees every argument, the subcommands' too: refuse unusable text once, here
+        for arg in args:
+            problem = unusable_argument(arg)
+            if problem is not None:
+                shown = ascii(arg)[:60]
+                raise UsageError(f"{problem}: {shown}", ctx)
+        return list(super().parse_args(ctx, args))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]

@@ -10,7 +10,6 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from guarantor.assessment import (
@@ -23,7 +22,16 @@ from guarantor.assessment import (
 )
 from guarantor.assessment.intervals import Interval
 from guarantor.assessment.pipeline import design_raid
-from guarantor.cli.common import console, err_console, print_json
+from guarantor.atomic import write_text_atomic
+from guarantor.cli.common import console, flag_problems, print_json, progress_bar
+from guarantor.cli.scenario_source import (
+    DATABASE,
+    SCENARIO,
+    announce,
+    record_store,
+    resolve_scenario,
+    resolve_scenarios,
+)
 from guarantor.cli.whatif import (
     APPROVAL_DAY,
     BASIS,
@@ -39,14 +47,12 @@ from guarantor.cli.whatif import (
     US_ROLE,
     WITHOUT,
     build_whatif,
-    flag_problems,
 )
 from guarantor.errors import InputError, Problem
 from guarantor.model import PledgeStatus, Scenario, USRole, WhatIf
 from guarantor.report.build import render_report
 from guarantor.report.compare import render_comparison
 from guarantor.report.html import write_pdf
-from guarantor.scenarios import default_scenario_name, load_scenario
 from guarantor.seeds import check_seed
 
 
@@ -62,13 +68,6 @@ def _out_dir(out: Path) -> Path:
     return out
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write atomically: a partial file never replaces a good one."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def _run(
     scenario: Scenario,
     seed: int,
@@ -76,19 +75,7 @@ def _run(
     whatif: WhatIf,
     quiet: bool,
 ) -> Assessment:
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    ) as bar:
-        task = bar.add_task(escape(f"{scenario.name}: starting"), total=1.0)
-
-        def progress(step: str, fraction: float) -> None:
-            bar.update(task, completed=fraction, description=escape(f"{scenario.name}: {step}"))
-
+    with progress_bar(scenario.name, enabled=not quiet) as progress:
         return assess(scenario, seed=seed, options=options, progress=progress, whatif=whatif)
 
 
@@ -101,6 +88,8 @@ def _options(raid_trials: int, campaign_trials: int, **extra: Any) -> AssessOpti
 
 def assess_cmd(
     scenario: str = typer.Argument(None, help="Scenario name or file (default: the newest)."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     out: Path = typer.Option(
         Path("out"), "--out", help="Folder for assessment.json and report.html."
     ),
@@ -167,15 +156,16 @@ def assess_cmd(
         lift_factor,
     )
     options = _options(raid_trials, campaign_trials, trigger_day=trigger_day)
-    sc = load_scenario(scenario or default_scenario_name())
+    source = resolve_scenario(scenario, database, stored)
+    announce(source, quiet or as_json)
     folder = None if as_json else _out_dir(out)
-    result = _run(sc, seed, options, whatif, quiet or as_json)
+    result = record_store(_run(source.scenario, seed, options, whatif, quiet or as_json), source)
     if folder is None:
         sys.stdout.write(result.to_json())
         return
     html = render_report(result.document)
     result.write(folder / "assessment.json")
-    _write_text(folder / "report.html", html)
+    write_text_atomic(folder / "report.html", html)
     if pdf:
         write_pdf(html, folder / "report.pdf")
     if xlsx:
@@ -245,7 +235,10 @@ def _summary(doc: AssessmentDocument) -> None:
 
 
 def compare_cmd(
-    scenarios: list[str] = typer.Argument(..., help="Two or more scenario names or files."),
+    scenarios: list[str] = typer.Argument(
+        ..., help="Two or more scenario names or files (stored scenarios' names with --database)."
+    ),
+    database: str | None = DATABASE,
     out: Path = typer.Option(
         Path("out/compare"), "--out", help="Folder for comparison.json and comparison.html."
     ),
@@ -297,8 +290,10 @@ def compare_cmd(
         close,
         lift_factor,
     )
-    loaded = [load_scenario(name) for name in scenarios]  # every name checked first
-    first = loaded[0]
+    sources = resolve_scenarios(scenarios, database)  # every name checked first
+    for source in sources:
+        announce(source, quiet)
+    first = sources[0].scenario
     raid = None if own_design_raid else design_raid(first, None)
     options = _options(
         raid_trials,
@@ -307,11 +302,15 @@ def compare_cmd(
         design_raid_from=None if raid is None else first.name,
     )
     folder = _out_dir(out)
-    results = [_run(sc, seed, options, whatif, quiet) for sc in loaded]
+    results = [record_store(_run(s.scenario, seed, options, whatif, quiet), s) for s in sources]
     doc = compare_assessments(results, own_raids=own_design_raid)
     data = doc.to_data()
-    _write_text(folder / "comparison.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    _write_text(folder / "comparison.html", render_comparison(data, [r.data for r in results]))
+    write_text_atomic(
+        folder / "comparison.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    )
+    write_text_atomic(
+        folder / "comparison.html", render_comparison(data, [r.data for r in results])
+    )
     if not quiet:
         _print_comparison(data)
         console.print(escape(f"Comparison: {(folder / 'comparison.html').resolve()}"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -13,7 +15,18 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from guarantor.errors import ConflictError, InputError, NotFoundError
+from guarantor.errors import (
+    PARAMS,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    Problem,
+    validation_problems,
+)
+from guarantor.progress import Progress, quiet
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -22,9 +35,41 @@ err_console = Console(stderr=True, highlight=False)
 EXIT_INPUT = 2
 
 
+#: Models' parameter names whose flag is not ``--`` and the name with dashes.
+FLAG_NAMES = {
+    "stations": "--cap-stations",
+    "on_station": "--ships-on-station",
+    "maintenance_months": "--ship-maintenance-months",
+    "sustained_sortie_rate": "--sortie-rate",
+    "until": "--history-until",
+}
+
+
+def flag_for(name: str) -> str:
+    """The command-line flag that sets a model's parameter ``name``."""
+    return FLAG_NAMES.get(name, "--" + name.replace("_", "-"))
+
+
+def as_flags(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems with a model's parameters located at the flag that sets them (the models name
+    parameters, :data:`guarantor.errors.PARAMS`; the command line names its flags)."""
+    out = []
+    for p in problems:
+        if p.where == PARAMS and p.path:
+            name, _, rest = p.path.partition(".")
+            p = Problem(where=flag_for(name), reason=p.reason, line=p.line, path=rest or None)
+        out.append(p)
+    return out
+
+
+def flag_problems(exc: ValidationError) -> list[Problem]:
+    """Validation errors of options built from flags, named by the flag that caused them."""
+    return as_flags(validation_problems(exc, PARAMS, unknown="unknown option", with_input=True))
+
+
 def report_problems(exc: InputError) -> None:
     """Print each problem on its own line on standard error."""
-    for problem in exc.problems:
+    for problem in as_flags(exc.problems):
         err_console.print(f"[bold red]error:[/] {escape(str(problem))}", soft_wrap=True)
 
 
@@ -52,6 +97,33 @@ class PlainTable(Table):
 def say(template: str, *values: object) -> None:
     """Print ``template`` (Rich markup allowed) with ``values`` escaped into its ``{}`` slots."""
     console.print(template.format(*(escape(str(v)) for v in values)), soft_wrap=True)
+
+
+@contextmanager
+def progress_bar(
+    label: str, *, enabled: bool = True, counts: int | None = None
+) -> Iterator[Progress]:
+    """A Rich progress bar on standard error taking the one progress protocol
+    (``progress(fraction, message)``, :mod:`guarantor.progress`), or nothing when not
+    ``enabled``. With ``counts``, the bar also shows how many of ``counts`` items are done."""
+    if not enabled:
+        yield quiet
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    columns = [TextColumn("[bold]{task.description}"), BarColumn()]
+    if counts is not None:
+        columns.append(MofNCompleteColumn())
+    with Bar(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        total = float(counts) if counts is not None else 1.0
+        task = bar.add_task(escape(label), total=total)
+
+        def report(fraction: float, message: str | None = None) -> None:
+            text = label if message is None else f"{label}: {message}"
+            bar.update(task, completed=fraction * total, description=escape(text))
+
+        yield report
 
 
 def new_app(help_text: str) -> typer.Typer:

@@ -3,6 +3,7 @@ user's imports of newer Air Force reports and Kiel releases (:mod:`guarantor.dat
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def _check(paths: list[Path] | None, as_json: bool) -> None:
     from guarantor.data import check_sources
 
     for path in paths or []:
-        if not path.is_file():
+        if not os.path.isfile(path):  # not Path.is_file: a name too long is no file either
             err_console.print(f"[bold red]error:[/] {escape(str(path))}: no such file")
             raise typer.Exit(EXIT_INPUT)
     result = check_sources(paths)

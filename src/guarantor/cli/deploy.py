@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from guarantor.cli.common import console, print_json
+from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
 from guarantor.cli.whatif import (
     APPROVAL_DAY,
     BASIS,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 def deploy_cmd(
     scenario: str | None = typer.Argument(None, help="Scenario name or path (default: latest)."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     without: list[str] = WITHOUT,
     lift_caveat: list[str] = LIFT,
     us_role: USRole | None = US_ROLE,
@@ -78,11 +81,12 @@ def deploy_cmd(
         raise InputError([Problem("--attrition", f"must be in [0, 1), got {attrition}")])
     from guarantor.assessment.pipeline import AssessOptions, effective_whatif, run_pipeline
     from guarantor.deployment import check_closed, deploy, load_data
-    from guarantor.scenarios import default_scenario_name, load_scenario
     from guarantor.seeds import SeedTree
 
     check_closed(load_data(), close)  # before the plan is sourced
-    sc = load_scenario(scenario or default_scenario_name())
+    origin = resolve_scenario(scenario, database, stored)
+    announce(origin)
+    sc = origin.scenario
     effective = effective_whatif(sc, whatif, AssessOptions())
     run = run_pipeline(sc, effective, SeedTree(0), AssessOptions(), until="plan")
     result = deploy(run.scenario, run.laydown, effective, trigger_day, attrition=attrition)

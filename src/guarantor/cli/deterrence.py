@@ -9,10 +9,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from guarantor.cli.common import console, print_json
+from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
 from guarantor.deterrence import load_assumptions, load_weights
 from guarantor.errors import InputError, Problem
 from guarantor.ground.params import load_ground_params
-from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.model.numbers import MAX_DAYS
 
 
 def _probability(name: str, value: float | None) -> None:
@@ -22,6 +23,8 @@ def _probability(name: str, value: float | None) -> None:
 
 def deter(
     scenario: str = typer.Argument(None, help="Scenario name or file (default: the newest)."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     weights: Path = typer.Option(None, "--weights", help="TOML file overriding the weights."),
     assumptions: Path = typer.Option(
         None, "--assumptions", help="TOML file overriding the decision model's assumptions."
@@ -36,7 +39,9 @@ def deter(
     interceptor_days: float = typer.Option(
         None, "--interceptor-days", help="Interceptor days of supply (air-defence campaign)."
     ),
-    days: int = typer.Option(90, "--days", help="Horizon of the front model in days."),
+    days: int = typer.Option(
+        90, "--days", min=1, max=MAX_DAYS, help="Horizon of the front model in days."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed of the front model."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -45,13 +50,15 @@ def deter(
     _probability("--air-denial", air_denial)
     if interceptor_days is not None and interceptor_days < 0:
         raise InputError([Problem("--interceptor-days", "must be >= 0")])
-    from guarantor.assessment.credibility import credibility_section, scorecard_inputs
+    from guarantor.assessment.credibility import run_credibility, scorecard_inputs
     from guarantor.assessment.pipeline import AssessOptions, Parameters, Stage, run_pipeline
     from guarantor.deterrence import load_rules
     from guarantor.model import WhatIf
     from guarantor.seeds import SeedTree
 
-    sc = load_scenario(scenario or default_scenario_name())
+    origin = resolve_scenario(scenario, database, stored)
+    announce(origin)
+    sc = origin.scenario
     ps = Parameters(
         load_ground_params(params),
         load_weights(weights),
@@ -106,7 +113,7 @@ def deter(
         inter,
         run.deployment,
     )
-    result = credibility_section(
+    result = run_credibility(
         inputs, ground, air if air_denial is None else None, ps.weights, ps.rules, ps.assumptions
     )
     if as_json:

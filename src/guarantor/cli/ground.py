@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from guarantor.cli.common import PlainTable, console, new_app, print_json
+from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
 from guarantor.errors import InputError, Problem
 from guarantor.ground.params import load_ground_params
-from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.model.numbers import MAX_DAYS, MAX_GROUND_RUNS
 
 if TYPE_CHECKING:
     pass
@@ -47,7 +48,7 @@ def lanchester(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fight one deterministic Lanchester engagement (ODE) and print the end state."""
-    from guarantor.ground.lanchester import Engagement, parse_law, solve
+    from guarantor.ground.attrition import Engagement, parse_law, solve
 
     for name, v in (
         ("--blue", blue),
@@ -85,12 +86,12 @@ def lanchester(
 
 @app.command()
 def fit(
-    folds: int = typer.Option(5, "--folds", help="Cross-validation folds."),
+    folds: int = typer.Option(5, "--folds", min=2, max=100, help="Cross-validation folds."),
     seed: int = typer.Option(0, "--seed", help="Seed for folds and bootstrap."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fit victory and attrition models to CDB90 and score them against a force-ratio baseline."""
-    from guarantor.ground.history import fit_history
+    from guarantor.ground.historical_fit import fit_history
 
     result = fit_history(folds=folds, seed=seed)
     if as_json:
@@ -128,9 +129,13 @@ def fit(
 @app.command()
 def assess(
     scenario: str = typer.Argument(None, help="Scenario name or file (default: the newest)."),
-    days: int = typer.Option(90, "--days", help="Horizon in days."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
+    days: int = typer.Option(90, "--days", min=1, max=MAX_DAYS, help="Horizon in days."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
-    runs: int = typer.Option(None, "--runs", help="Monte Carlo runs (default from params)."),
+    runs: int = typer.Option(
+        None, "--runs", min=1, max=MAX_GROUND_RUNS, help="Monte Carlo runs (default from params)."
+    ),
     hold_probability: float = typer.Option(
         None, "--hold-probability", help="Probability for the forces-to-hold search."
     ),
@@ -152,7 +157,9 @@ def assess(
     from guarantor.seeds import SeedTree
 
     tree = SeedTree(seed)
-    sc = load_scenario(scenario or default_scenario_name())
+    origin = resolve_scenario(scenario, database, stored)
+    announce(origin)
+    sc = origin.scenario
     ps = load_ground_params(params)
     planned = run_pipeline(sc, sc.whatif or WhatIf(), tree, AssessOptions(), until="deployment")
     result = with_seed(

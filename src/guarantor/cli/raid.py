@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
-from guarantor.cli.common import console, err_console, new_app, print_json
-from guarantor.errors import InputError, Problem
+from guarantor.cli.common import console, new_app, print_json, progress_bar
+from guarantor.cli.raid_options import JSON, PRIOR, SEED, TRIALS, named_scenario, parse_date
+from guarantor.cli.raid_reports import calibrate_cmd, predict, validate
+from guarantor.cli.scenario_source import DATABASE, SCENARIO
 from guarantor.model import Scenario
-from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.model.numbers import MAX_CAMPAIGN_TRIALS, MAX_DAYS
 
 if TYPE_CHECKING:
     from guarantor.airdefence.raid import EffectivenessModel, RaidResult
 
 app = new_app("Air and missile defence: raids, campaigns, calibration to the reports.")
-
-TRIALS = typer.Option(10_000, "--trials", "--runs", min=1, help="Monte Carlo trials.")
-SEED = typer.Option(1, "--seed", help="Seed (same seed, same output).")
-JSON = typer.Option(False, "--json", help="Print JSON only.")
-PRIOR = typer.Option(
-    False, "--prior", help="Uncalibrated prior effectiveness (a sensitivity), not the calibration."
-)
-
-
-def _date(value: str, where: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            [Problem(where=where, reason=f"expected YYYY-MM-DD, got {value!r}")]
-        ) from None
-
-
-def _scenario(ref: str | None) -> Scenario:
-    return load_scenario(ref or default_scenario_name())
-
-
-@contextmanager
-def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar on stderr, or nothing (``--json``)."""
-    if not enabled:
-        yield None
-        return
-    with Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _effectiveness(
@@ -64,9 +26,9 @@ def _effectiveness(
 ) -> tuple[EffectivenessModel | None, date | None]:
     """The prior (night variation alone), or a calibration: by default on the reports up to
     the scenario's date, as ``assess`` runs it."""
+    from guarantor.airdefence.attack_reports import load_reports
     from guarantor.airdefence.calibrate import CalibratedEffectiveness, calibrate
     from guarantor.airdefence.defence import build_defence
-    from guarantor.airdefence.history import load_reports
 
     if prior:
         return None, None
@@ -74,7 +36,7 @@ def _effectiveness(
         from guarantor.assessment.air import calibrated
 
         return calibrated(scenario)
-    until = _date(history_until, "--history-until")
+    until = parse_date(history_until, "--history-until")
     cal = calibrate(load_reports(), until)
     baseline = build_defence(scenario, additions=[])
     return CalibratedEffectiveness(cal, until, baseline), until
@@ -137,7 +99,7 @@ def _simulate(
         planned.scenario, additions=additions_from_laydown(planned.timed or planned.laydown)
     )
     eff, until = _effectiveness(history_until, scenario, prior)
-    with _progress(not as_json and trials >= 100_000, "simulating"):
+    with progress_bar("simulating", enabled=not as_json and trials >= 100_000):
         result = simulate_weapons(defence, items, trials, tree.integer("air.raid"), eff)
     if as_json:
         out = result.to_dict()
@@ -156,6 +118,7 @@ def simulate(
         ..., "--weapons", help='Launches, e.g. "Shahed-136/131=810,Iskander-K=9".'
     ),
     scenario: str | None = typer.Option(None, "--scenario", help="Scenario name or path."),
+    database: str | None = DATABASE,
     history_until: str | None = typer.Option(
         None, "--history-until", help="Calibrate to the reports up to this date (YYYY-MM-DD)."
     ),
@@ -169,13 +132,15 @@ def simulate(
     from guarantor.airdefence.predict import parse_weapons
 
     items = parse_weapons(weapons)
-    sc = _scenario(scenario)
+    sc = named_scenario(scenario, database)
     _simulate(sc, items, trials, seed, history_until, as_json, f"Raid against {sc.name}", prior)
 
 
 @app.command()
 def run(
     scenario: str | None = typer.Argument(None, help="Scenario name or path."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     raid: str | None = typer.Option(None, "--raid", help="Raid name (default: the design raid)."),
     history_until: str | None = typer.Option(
         None, "--history-until", help="Calibrate to reports up to this date."
@@ -186,12 +151,10 @@ def run(
     prior: bool = PRIOR,
 ) -> None:
     """Simulate one of the scenario's raids, as ``assess`` does (same seed, same numbers)."""
-    sc = _scenario(scenario)
-    name = raid or sc.threat.design_raid
-    found = next((r for r in sc.threat.raids if r.name == name), None)
-    if found is None:
-        known = ", ".join(r.name for r in sc.threat.raids)
-        raise InputError([Problem(where="--raid", reason=f"no raid {name!r}; known: {known}")])
+    from guarantor.assessment.pipeline import design_raid
+
+    sc = named_scenario(scenario, database, stored)
+    found = design_raid(sc, raid)
     _simulate(
         sc,
         list(found.weapons.items()),
@@ -199,178 +162,14 @@ def run(
         seed,
         history_until,
         as_json,
-        f"Raid {name} against {sc.name}",
+        f"Raid {found.name} against {sc.name}",
         prior,
     )
 
 
-@app.command()
-def predict(
-    history_until: str = typer.Option(
-        ..., "--history-until", help="Use reports up to this date only."
-    ),
-    raids: Path = typer.Option(..., "--raids", help="CSV: raid_id,date,model,launched."),
-    scenario: str | None = typer.Option(
-        None, "--scenario", help="Scenario for Ukraine's defences."
-    ),
-    trials: int = TRIALS,
-    seed: int = SEED,
-    as_json: bool = JSON,
-) -> None:
-    """Predict neutralized counts of later raids from the reports up to the history date."""
-    from guarantor.airdefence.calibrate import calibrate
-    from guarantor.airdefence.defence import build_defence
-    from guarantor.airdefence.history import load_reports
-    from guarantor.airdefence.predict import parse_raid_rows, predict_raids
-    from guarantor.airdefence.threats import load_threats
-
-    until = _date(history_until, "--history-until")
-    try:
-        with raids.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            rows = parse_raid_rows(
-                list(reader), reader.fieldnames or [], until, load_threats(), str(raids)
-            )
-    except OSError as exc:
-        raise InputError(
-            [Problem(where=str(raids), reason=f"cannot read: {exc.strerror}")]
-        ) from None
-    sc = _scenario(scenario)
-    cal = calibrate(load_reports(), until)
-    with _progress(not as_json, "predicting"):
-        out = predict_raids(rows, cal, build_defence(sc, additions=[]), trials, seed)
-    if as_json:
-        print_json(out)
-        return
-    table = Table(title=f"Predictions from reports up to {until}")
-    for col in ("raid", "date", "model", "launched", "neutralized mean", "p05", "p95"):
-        table.add_column(col)
-    for p in out["predictions"]:  # type: ignore[attr-defined]
-        table.add_row(
-            p["raid_id"],
-            p["date"],
-            p["model"],
-            str(p["launched"]),
-            f"{p['neutralized_mean']:.1f}",
-            f"{p['neutralized_p05']:.0f}",
-            f"{p['neutralized_p95']:.0f}",
-        )
-    console.print(table)
-
-
-@app.command("calibrate")
-def calibrate_cmd(
-    history_until: str = typer.Option(
-        ..., "--history-until", help="Fit reports up to this date only."
-    ),
-    window_days: int | None = typer.Option(
-        None, "--window-days", min=30, help="Days of reports to fit."
-    ),
-    plot: Path | None = typer.Option(
-        None, "--plot", help="Write the figure (HTML, Plotly inlined)."
-    ),
-    as_json: bool = JSON,
-) -> None:
-    """Fit the effectiveness model to the national reports; show the fit and its coverage."""
-    from guarantor.airdefence.calibrate import calibrate
-    from guarantor.airdefence.history import load_reports
-    from guarantor.airdefence.plot import calibration_figure
-
-    until = _date(history_until, "--history-until")
-    cal = calibrate(load_reports(), until, window_days=window_days)
-    out = cal.to_dict()
-    if plot is not None:
-        try:
-            calibration_figure(cal).write_html(str(plot), include_plotlyjs=True, full_html=True)
-        except OSError as exc:
-            raise InputError(
-                [Problem(where=str(plot), reason=f"cannot write: {exc.strerror}")]
-            ) from None
-        out["plot"] = str(plot)
-    if as_json:
-        print_json(out)
-        return
-    table = Table(title=f"Calibration to the national reports, {cal.since} to {until}")
-    cols = ("class", "rows", "top type", "rate at history date", "drift sd/yr", "coverage")
-    for col in (*cols, "binomial coverage"):
-        table.add_column(col)
-    cov = out["coverage_fitted"]["by_class"]  # type: ignore[index]
-    for c, f in cal.fits.items():
-        d = f.to_dict()
-        table.add_row(
-            c,
-            str(f.rows),
-            f.top_type,
-            f"{d['rate_at_history_date']:.3f}",
-            f"{d['drift_sd_per_year']:.2f}",
-            f"{cov.get(c, {}).get('coverage', float('nan')):.2f}",
-            f"{cov.get(c, {}).get('binomial_coverage', float('nan')):.2f}",
-        )
-    console.print(table)
-    ho = out["coverage_holdout"]
-    if isinstance(ho, dict):
-        console.print(
-            f"held-out reports after {until}: {ho['rows']} rows, coverage "
-            f"{ho['coverage']:.2f} (binomial {ho['binomial_coverage']:.2f})"
-        )
-    obs = Table(title="Observed vs predicted neutralized share by month")
-    for col in ("month", "class", "launched", "observed", "predicted", ""):
-        obs.add_column(col)
-    for r in out["observed_vs_predicted"][-24:]:  # type: ignore[index]
-        obs.add_row(
-            r["month"],
-            r["engagement"],
-            str(r["launched"]),
-            f"{r['observed_rate']:.3f}",
-            f"{r['predicted_rate']:.3f}",
-            "held out" if r["held_out"] else "",
-        )
-    console.print(obs)
-    if plot is not None:
-        console.print(f"plot written to {plot}")
-
-
-@app.command()
-def validate(
-    first_origin: str | None = typer.Option(
-        None, "--first-origin", help="First origin (a month end; default: the packaged one)."
-    ),
-    last_origin: str | None = typer.Option(None, "--last-origin", help="Last origin."),
-    nights: bool = typer.Option(
-        False, "--nights", help="Score each report row (night) instead of each class-month."
-    ),
-    as_json: bool = JSON,
-) -> None:
-    """Rolling-origin validation of the calibrated forecasts against a naive beta-binomial on
-    the six months before each origin: interval score, coverage and MAE, 3, 6 and 9 months
-    ahead, for drones and for missiles."""
-    from guarantor.airdefence.history import load_reports
-    from guarantor.airdefence.validation import validate as run_validation
-
-    first = _date(first_origin, "--first-origin") if first_origin else None
-    last = _date(last_origin, "--last-origin") if last_origin else None
-    with _progress(not as_json, "validating"):
-        v = run_validation(
-            load_reports(), first=first, last=last, unit="night" if nights else "month"
-        )
-    if as_json:
-        print_json(v.to_dict())
-        return
-    for after in (None, v.tuned_until):
-        span = f"origins {v.origins[0]} to {v.origins[-1]}"
-        title = span if after is None else f"origins after {after} (settings tuned up to it)"
-        table = Table(title=f"Forecasts against the baseline, {title}, by {v.unit}")
-        header, rows = v.summary(after)
-        for col in header:
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-    t = v.targets
-    console.print(
-        f"targets: interval score ratio <= {t['max_interval_score_ratio']:g}, coverage of 90% "
-        f"intervals {t['min_coverage']:g}-{t['max_coverage']:g} (PIT share for counts)"
-    )
+app.command()(predict)
+app.command("calibrate")(calibrate_cmd)
+app.command()(validate)
 
 
 @app.command()
@@ -403,10 +202,14 @@ def threats(as_json: bool = JSON) -> None:
 
 def campaign(
     scenario: str | None = typer.Argument(None, help="Scenario name or path."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     days: int | None = typer.Option(
-        None, "--days", min=1, help="Nights (default: the scenario's)."
+        None, "--days", min=1, max=MAX_DAYS, help="Nights (default: the scenario's)."
     ),
-    trials: int = typer.Option(1000, "--trials", "--runs", min=1, help="Monte Carlo trials."),
+    trials: int = typer.Option(
+        1000, "--trials", "--runs", min=1, max=MAX_CAMPAIGN_TRIALS, help="Monte Carlo trials."
+    ),
     seed: int = SEED,
     raid: str | None = typer.Option(
         None, "--raid", help="Repeat this scenario raid every night instead of the tempo."
@@ -419,20 +222,18 @@ def campaign(
     """Run a campaign: nightly raids, interceptor stocks run down and are resupplied."""
     from guarantor.airdefence.campaign import run_campaign, scenario_tempo
     from guarantor.airdefence.defence import build_defence
+    from guarantor.assessment.pipeline import design_raid
 
-    sc = _scenario(scenario)
+    sc = named_scenario(scenario, database, stored)
     n_days = days or sc.threat.campaign_days
     defence = build_defence(sc)
     raids = None
     tempo = None
     if raid is not None:
-        found = next((r for r in sc.threat.raids if r.name == raid), None)
-        if found is None:
-            raise InputError([Problem(where="--raid", reason=f"no raid {raid!r} in {sc.name}")])
-        raids = [found]
+        raids = [design_raid(sc, raid)]
     else:
         tempo = scenario_tempo(sc.threat.tempo)
-    with _progress(not as_json, "campaign") as progress:
+    with progress_bar("campaign", enabled=not as_json) as progress:
         result = run_campaign(
             defence if by_zone else defence.national(),
             n_days,

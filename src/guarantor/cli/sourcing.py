@@ -7,7 +7,8 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from guarantor.cli.common import PlainTable, console, print_json, say
+from guarantor.cli.common import PlainTable, console, flag_problems, print_json, say
+from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
 from guarantor.cli.whatif import (
     APPROVAL_DAY,
     BASIS,
@@ -21,11 +22,9 @@ from guarantor.cli.whatif import (
     US_ROLE,
     WITHOUT,
     build_whatif,
-    flag_problems,
 )
 from guarantor.errors import InputError, Problem
 from guarantor.model import PledgeStatus, USRole
-from guarantor.scenarios import default_scenario_name, load_scenario
 from guarantor.sourcing import (
     SourcingDiff,
     SourcingOptions,
@@ -114,6 +113,8 @@ def sustain(
 
 def source_cmd(
     scenario: str | None = typer.Argument(None, help="Scenario name or path (default: latest)."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     without: list[str] = WITHOUT,
     lift_caveat: list[str] = LIFT,
     us_role: USRole | None = US_ROLE,
@@ -157,7 +158,9 @@ def source_cmd(
         )
     except ValidationError as exc:
         raise InputError(flag_problems(exc)) from None
-    sc = load_scenario(scenario or default_scenario_name())
+    origin = resolve_scenario(scenario, database, stored)
+    announce(origin)
+    sc = origin.scenario
     result = source(sc, options)
     diff = None
     if whatif.model_fields_set or sc.whatif is not None:

@@ -108,9 +108,14 @@ def store_session(database: str | None) -> Iterator[Store]:
 
 @contextmanager
 def transaction(database: str | None, actor: str | None = None) -> Iterator[Repository]:
-    """One transaction for reading (and seeding the default scenario, audited as "system")."""
-    with store_session(database) as store, store.transaction(actor or "system") as repo:
-        yield repo
+    """One transaction for reading; a store with no scenarios first gets every bundled one
+    (:func:`guarantor.store.seeding.seed_empty_store`, audited as "system")."""
+    from guarantor.store.seeding import seed_empty_store
+
+    with store_session(database) as store:
+        seed_empty_store(store)
+        with store.transaction(actor or "system") as repo:
+            yield repo
 
 
 @contextmanager
@@ -157,10 +162,32 @@ def export_scenario(
     out: Path = typer.Option(None, "--out", help="TOML file to write (default: standard output)."),
     database: str = typer.Option(None, "--database", help=DATABASE_HELP),
 ) -> None:
-    """Export a stored scenario, with its current pledges, as a scenario TOML file."""
+    """Export a stored scenario, with its current pledges, as a scenario TOML file.
+
+    The file keeps the stored scenario's own name, and is checked as a scenario file is.
+    """
     with transaction(database) as repo:
-        sc = repo.export_scenario(name)
+        sc = repo.export_scenario(name, checked=True)
     write_text(scenario_to_toml(sc), out)
+
+
+@app.command()
+def seed(
+    database: str = typer.Option(None, "--database", help=DATABASE_HELP),
+    as_user: str = typer.Option(None, "--as", "--actor", help=AS_HELP),
+) -> None:
+    """Import every bundled scenario the store lacks (planners and admins); stored ones,
+    edits included, are left as they are, so running it again changes nothing. Creates the
+    store if the database holds none."""
+    from guarantor.store.seeding import seed_bundled
+
+    with writing(database, as_user) as (repo, user):
+        require_planner(user)
+        added = seed_bundled(repo)
+        stored = len(repo.scenario_names())
+    if added:
+        say("imported {} bundled scenarios: {}", len(added), ", ".join(added))
+    say("{} scenarios in the store; every bundled scenario is among them", stored)
 
 
 @app.command("list")

@@ -7,14 +7,22 @@ named like a subcommand needs the long form).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from guarantor.cli.common import GuardedGroup, console, err_console, print_json
+from guarantor.cli.common import GuardedGroup, console, err_console, print_json, progress_bar
 from guarantor.errors import InputError, Problem
+from guarantor.model.numbers import (
+    MAX_BATCH,
+    MAX_GROUND_RUNS,
+    MAX_RAID_TRIALS,
+    MAX_SWEEP_SAMPLES,
+    MAX_WORKERS,
+)
 
 if TYPE_CHECKING:
     from guarantor.sweep.cluster import ClusterOptions, StartingCluster
@@ -57,22 +65,38 @@ def run_cmd(
     param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
     design: str = typer.Option("grid", "--design", help="grid, lhs or sobol."),
     samples: int = typer.Option(
-        None, "--samples", min=1, help="lhs: points; sobol: base N (N x (2D+2) points)."
+        None,
+        "--samples",
+        min=1,
+        max=MAX_SWEEP_SAMPLES,
+        help="lhs: points; sobol: base N (N x (2D+2) points).",
     ),
     out: Path = typer.Option(None, "--out", help="Folder for the manifest and Parquet parts."),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786)."
     ),
-    workers: int = typer.Option(2, "--workers", min=1, help="Workers of the local cluster."),
+    workers: int = typer.Option(
+        2, "--workers", min=1, max=MAX_WORKERS, help="Workers of the local cluster."
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Sweep seed; point i uses [seed, i]."),
     model: str = typer.Option(
         "source", "--model", help="source (default), raid, ground, deter or assess."
     ),
-    trials: int = typer.Option(None, "--trials", min=1, help="Raid trials (raid, deter, assess)."),
-    runs: int = typer.Option(None, "--runs", min=1, help="Ground runs (ground, deter, assess)."),
-    batch: int = typer.Option(100, "--batch", min=1, help="Rows per Parquet part file."),
+    trials: int = typer.Option(
+        None, "--trials", min=1, max=MAX_RAID_TRIALS, help="Raid trials (raid, deter, assess)."
+    ),
+    runs: int = typer.Option(
+        None, "--runs", min=1, max=MAX_GROUND_RUNS, help="Ground runs (ground, deter, assess)."
+    ),
+    batch: int = typer.Option(
+        100, "--batch", min=1, max=MAX_BATCH, help="Rows per Parquet part file."
+    ),
     in_flight: int = typer.Option(
-        None, "--in-flight", min=1, help="Points in flight at once (default 2 x threads + 2)."
+        None,
+        "--in-flight",
+        min=1,
+        max=MAX_BATCH,
+        help="Points in flight at once (default 2 x threads + 2).",
     ),
     limit: int = typer.Option(None, "--limit", min=0, help="Stop after this many new points."),
     new: bool = typer.Option(
@@ -138,8 +162,6 @@ def _run(
     quiet: bool,
 ) -> SweepSummary | None:
     """Plan the sweep, then compute one point here (``only``) or run it on the cluster."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from guarantor.scenarios import load_scenario
     from guarantor.sweep import DESIGNS, MODELS, ModelSpec, plan_sweep, run_sweep
 
@@ -160,27 +182,15 @@ def _run(
         print_json(plan.compute(only))
         return None
     assert out is not None
-    with Progress(
-        TextColumn("[bold]sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    ) as bar:
-        task = bar.add_task("sweep", total=plan.design.size)
-        from guarantor.sweep.store import done_points
-
-        bar.update(task, completed=len(done_points(out)) if out.is_dir() and not new else 0)
+    with progress_bar("sweep", enabled=not quiet, counts=plan.design.size) as progress:
         return run_sweep(
             plan,
             out,
             cluster,
             new=new,
             limit=limit,
-            on_row=lambda _r: bar.advance(task),
             client=local.client() if local is not None else None,
+            progress=progress,
         )
 
 
@@ -223,7 +233,7 @@ def report_cmd(
     """Sensitivity analysis: writes DIR/sensitivity.json and DIR/sweep.html."""
     from guarantor.sweep import write_report
 
-    if not folder.is_dir():
+    if not os.path.isdir(folder):  # not Path.is_dir: a name too long is no folder either
         raise InputError([Problem(where=str(folder), reason="no such sweep folder")])
     data = write_report(folder)
     if as_json:

@@ -9,7 +9,8 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from guarantor.errors import InputError, Problem
+from guarantor.cli.common import flag_problems
+from guarantor.errors import InputError
 from guarantor.model import PledgeStatus, USRole, WhatIf
 
 WITHOUT = typer.Option([], "--without", help="Remove a contributor (repeatable).")
@@ -40,17 +41,6 @@ LIFT_FACTOR = typer.Option(
 MUST_FILL = typer.Option(
     None, "--must-fill-priority", help="Slots of this priority or higher must be full."
 )
-
-
-def flag_problems(exc: ValidationError) -> list[Problem]:
-    """Validation errors named by the command-line flag that caused them."""
-    return [
-        Problem(
-            where="--" + "-".join(map(str, e["loc"][:1])).replace("_", "-"),
-            reason=f"{e['msg']} (got {e['input']!r})",
-        )
-        for e in exc.errors(include_url=False)
-    ]
 
 
 def build_whatif(

@@ -1,6 +1,8 @@
 """Packaged reference data (nations, capability catalogue, weapons, datasets) with provenance.
 
 The files live beside this module; loaders read them once and cache the validated objects.
+The Air Force reports and the Kiel tracker's allocations are read from the user's imported
+copy where there is one (:mod:`guarantor.data.user`), and cached per copy.
 """
 
 from __future__ import annotations
@@ -9,15 +11,20 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from guarantor.cache import parse_toml
+from guarantor.data.user import KIEL, REPORTS, copy_key, read_rows
+from guarantor.frozen import freeze
 from guarantor.model import (
     CapabilityType,
     Confidence,
@@ -44,8 +51,7 @@ def read_csv(*parts: str) -> list[dict[str, str]]:
 
 def read_toml(*parts: str) -> dict[str, Any]:
     """A packaged TOML file."""
-    with data_file(*parts).open("rb") as fh:
-        return tomllib.load(fh)
+    return parse_toml(data_file(*parts).read_text(encoding="utf-8"))
 
 
 class DatasetSource(BaseModel):
@@ -78,14 +84,32 @@ def _latest(rows: dict[int, float]) -> tuple[int, float] | None:
 
 
 @cache
-def load_nations() -> dict[str, Nation]:
-    """Contributors by code, with the latest GDP, NATO defence share and Kiel aid joined in."""
+def _country_codes() -> Mapping[str, str]:
+    """Contributor code by the country names the economic datasets use."""
+    names = {row["name"]: row["code"] for row in read_csv("nations.csv")}
+    names.update({"Türkiye": "TUR", "Turkiye": "TUR", "Slovak Republic": "SVK", "Slovakia": "SVK"})
+    return MappingProxyType(names)
+
+
+def kiel_country_code(country: str) -> str | None:
+    """The contributor a Kiel tracker row is about (``EU`` for the EU's institutions)."""
+    return "EU" if country.startswith("EU (") else _country_codes().get(country)
+
+
+def load_nations() -> Mapping[str, Nation]:
+    """Contributors by code, with the latest GDP, NATO defence share and Kiel aid joined in
+    (read-only: the one cached copy is shared by every caller in the process). Kiel aid comes
+    from the user's imported release where there is one (:mod:`guarantor.data.user`)."""
+    return _load_nations(copy_key(KIEL))
+
+
+@cache
+def _load_nations(kiel_copy: tuple[str, str, int, int]) -> Mapping[str, Nation]:
     prov = _nation_provenance()
     gdp: dict[str, dict[int, float]] = {}
     for row in read_csv("economy", "gdp_world_bank_current_usd_2014-2023.csv"):
         gdp.setdefault(row["iso3"], {})[int(row["year"])] = float(row["gdp_current_usd"])
-    names = {row["name"]: row["code"] for row in read_csv("nations.csv")}
-    names.update({"Türkiye": "TUR", "Turkiye": "TUR", "Slovak Republic": "SVK", "Slovakia": "SVK"})
+    names = _country_codes()
     defence: dict[str, tuple[int, float]] = {}
     for row in read_csv("economy", "nato_defence_expenditure_pct_gdp_2014-2024e.csv"):
         code = names.get(row["Country"])
@@ -96,8 +120,8 @@ def load_nations() -> dict[str, Nation]:
         if latest:
             defence[code] = latest
     kiel: dict[str, float] = {}
-    for row in read_csv("economy", "kiel_ukraine_support_allocations_release30.csv"):
-        code = "EU" if row["country"].startswith("EU (") else names.get(row["country"])
+    for row in read_rows(Path(kiel_copy[1])):
+        code = kiel_country_code(row["country"])
         if code is not None and row["total_eur_bn"]:
             kiel[code] = float(row["total_eur_bn"])
     nations: dict[str, Nation] = {}
@@ -124,31 +148,37 @@ def load_nations() -> dict[str, Nation]:
             if code in kiel
             else None,
         )
-    return nations
+    return freeze(nations)
 
 
 @cache
-def load_capabilities() -> dict[str, CapabilityType]:
-    """The capability catalogue by id."""
-    return {c["id"]: CapabilityType(**c) for c in read_toml("capabilities.toml")["capability"]}
+def load_capabilities() -> Mapping[str, CapabilityType]:
+    """The capability catalogue by id (read-only, shared by every caller)."""
+    caps = read_toml("capabilities.toml")["capability"]
+    return freeze({c["id"]: CapabilityType(**c) for c in caps})
 
 
 REPORTS_FILE = ("air_attacks", "national_reports_2022-09-28_to_2025-06-30.csv")
 
 
-@cache
 def weapon_models() -> frozenset[str]:
-    """Every weapon model name in the weapons table or the reports (combined labels included)."""
+    """Every weapon model name in the weapons table or the reports in use (combined labels
+    included)."""
+    return _weapon_models(copy_key(REPORTS))
+
+
+@cache
+def _weapon_models(reports_copy: tuple[str, str, int, int]) -> frozenset[str]:
     table = {row["model"] for row in read_csv("air_attacks", "weapons.csv")}
-    return frozenset(table | {row["model"] for row in read_csv(*REPORTS_FILE)})
+    return frozenset(table | {row["model"] for row in read_rows(Path(reports_copy[1]))})
 
 
 @dataclass(frozen=True)
 class ReferenceData:
     """The reference data a scenario is checked against, passed explicitly to the models."""
 
-    nations: dict[str, Nation]
-    capabilities: dict[str, CapabilityType]
+    nations: Mapping[str, Nation]
+    capabilities: Mapping[str, CapabilityType]
     weapons: frozenset[str]
 
 

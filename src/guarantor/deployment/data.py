@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from guarantor.cache import parse_toml
 from guarantor.data import load_capabilities, read_toml
 from guarantor.deployment.schema import (
     CAPACITY_UNITS,
@@ -33,7 +34,7 @@ from guarantor.deployment.schema import (
     NodeSpec,
     UnitMove,
 )
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, Problem, validation_problems
 
 FILES = ("nodes.toml", "links.toml", "lift.toml", "movement.toml", "theatre.toml", "montreux.toml")
 __all__ = [
@@ -62,9 +63,7 @@ class _Checker:
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            for e in exc.errors(include_url=False):
-                loc = ".".join(str(x) for x in e["loc"])
-                self.add(where, f"{path}.{loc}" if loc else path, e["msg"])
+            self.problems.extend(validation_problems(exc, where, prefix=path))
             return None
 
     def figures(self, raw: Any, where: str, path: str) -> dict[str, Cited]:
@@ -305,7 +304,7 @@ def load_data(directory: Path | None = None) -> DeploymentData:
     for name in FILES:
         path = directory / name
         try:
-            raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw[name] = parse_toml(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise InputError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
         except tomllib.TOMLDecodeError as exc:

@@ -1,6 +1,5 @@
 """Credibility of the guarantee: the scorecard and the adversary decision model."""
 
-from guarantor.deterrence.assess import DeterrenceResult, assess_deterrence
 from guarantor.deterrence.decision import (
     Assumptions,
     DecisionInputs,
@@ -8,6 +7,7 @@ from guarantor.deterrence.decision import (
     decision,
     load_assumptions,
 )
+from guarantor.deterrence.run import DeterrenceResult, assess_deterrence
 from guarantor.deterrence.scorecard import (
     Entanglement,
     Scorecard,

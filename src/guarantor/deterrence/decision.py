@@ -22,20 +22,14 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from guarantor.data import read_toml
 from guarantor.deterrence.scorecard import Scorecard
 from guarantor.errors import InputError, Problem
-from guarantor.ground.params import ParamSet, merge_tables, parse_params, read_params_file
+from guarantor.params import ParamSet, load_params
 
 
 def load_assumptions(path: Path | None = None) -> ParamSet:
     """The decision model's assumptions, overlaid by a user's file."""
-    raw = read_toml("deterrence", "assumptions.toml")
-    where = "data/deterrence/assumptions.toml"
-    if path is not None:
-        raw = merge_tables(raw, read_params_file(path))
-        where = str(path)
-    return parse_params(raw, where)
+    return load_params("deterrence", "assumptions.toml", path=path)
 
 
 @dataclass(frozen=True)
@@ -289,7 +283,10 @@ class DecisionResult:
 
 
 def tornado(i: DecisionInputs, a: Assumptions, params: ParamSet | None) -> list[dict[str, Any]]:
-    """Payoff at the low and high end of each assumption and input, largest swing first."""
+    """Payoff at the low and high end of each assumption and input, largest swing first.
+
+    The ranges come from the assumption file (``params``: each assumption's low and high, the
+    inputs' swing); without it there is no tornado."""
     base = payoff(i.p_success, p_nato_war(i, a), a)
     rows = []
     ranges: dict[str, tuple[float, float]] = {}
@@ -298,9 +295,10 @@ def tornado(i: DecisionInputs, a: Assumptions, params: ParamSet | None) -> list[
             for name, p in params.sections.get(section, {}).items():
                 if p.low is not None and p.high is not None:
                     ranges[name] = (p.low, p.high)
-    for name in ("p_success", "entanglement"):
-        v = getattr(i, name)
-        ranges[name] = (max(0.0, v - 0.2), min(1.0, v + 0.2))
+        swing = params.num("tornado", "input_swing")
+        for name in ("p_success", "entanglement"):
+            v = getattr(i, name)
+            ranges[name] = (max(0.0, v - swing), min(1.0, v + swing))
     for name, (lo, hi) in ranges.items():
         vals = []
         for v in (lo, hi):

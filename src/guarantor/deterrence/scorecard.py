@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guarantor.data import load_capabilities, load_nations, read_toml
+from guarantor.data import load_capabilities, load_nations
 from guarantor.errors import InputError, Problem
-from guarantor.ground.params import ParamSet, merge_tables, parse_params, read_params_file
 from guarantor.model import AirDefenceLayer, Domain, PledgeStatus, Scenario
 from guarantor.model.zones import UKRAINE_ZONES
+from guarantor.params import DAYS_PER_MONTH, ParamSet, load_params
 
 COMPONENTS = (
     "denial",
@@ -32,12 +32,8 @@ COMPONENTS = (
 
 def load_weights(path: Path | None = None) -> ParamSet:
     """Scorecard weights: the packaged ones, overlaid by a user's file."""
-    raw = read_toml("deterrence", "weights.toml")
-    where = "data/deterrence/weights.toml"
-    if path is not None:
-        raw = merge_tables(raw, read_params_file(path))
-        where = str(path)
-    params = parse_params(raw, where)
+    params = load_params("deterrence", "weights.toml", path=path)
+    where = params.where
     problems = []
     for name in COMPONENTS:
         w = params.num("weights", name)
@@ -55,7 +51,7 @@ def load_weights(path: Path | None = None) -> ParamSet:
 
 def load_rules() -> ParamSet:
     """The scorecard's rules (targets, scores of legal forms and US roles)."""
-    return parse_params(read_toml("deterrence", "rules.toml"), "data/deterrence/rules.toml")
+    return load_params("deterrence", "rules.toml")
 
 
 @dataclass(frozen=True)
@@ -184,9 +180,11 @@ def _interceptor_days(scenario: Scenario, rules: ParamSet) -> float:
         * tempo.mean_missiles
         * rules.num("sustainability", "shots_per_missile")
     )
-    net = use - supply / 30.0
+    net = use - supply / DAYS_PER_MONTH
     target = rules.num("sustainability", "target_interceptor_days")
-    return target * 10.0 if net <= 0 else stock / net
+    if net <= 0:
+        return target * rules.num("sustainability", "unlimited_interceptor_days_factor")
+    return stock / net
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,13 @@ class AirDefenceAsset(BaseModel):
         le=MAX_INTERCEPTORS,
         description="Interceptors held by these units; layer default if empty.",
     )
+    after_record: bool = Field(
+        default=False,
+        description=(
+            "Added after the Air Force reports the calibration reads (bought, delivered or "
+            "financed later): part of the defence, not of the baseline the reports reflect."
+        ),
+    )
     provenance: Provenance
 
 

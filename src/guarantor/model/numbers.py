@@ -22,3 +22,16 @@ MAX_PERSONNEL = 10_000_000
 MAX_UNITS = 100_000
 MAX_WEAPONS = 100_000
 MAX_INTERCEPTORS = 100_000_000
+
+#: Caps on the work a command or run is asked for: a horizon in days, Monte Carlo trials and
+#: runs, sweep sizes and workers. The CLI options and the API's run parameters share them, so a
+#: command's memory and time are bounded by inputs that passed validation.
+MAX_DAYS = 3650
+MAX_RAID_TRIALS = 1_000_000
+MAX_CAMPAIGN_TRIALS = 100_000
+MAX_GROUND_RUNS = 200_000
+MAX_SWEEP_SAMPLES = 1_000_000
+MAX_WORKERS = 256
+MAX_BATCH = 1_000_000
+#: Largest number of rows a listing (the audit) prints at once.
+MAX_LISTED = 1_000_000

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from guarantor.assessment.document import SCHEMA, AssessmentDocument
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, Problem, validation_problems
 from guarantor.report import sections_summary
 from guarantor.report.blocks import Section
 from guarantor.report.figures import setting
@@ -59,13 +59,13 @@ def as_document(a: Assessed) -> AssessmentDocument:
         return AssessmentDocument.model_validate(a)
     except ValidationError as exc:
         found = a.get("schema", "no schema") if isinstance(a, Mapping) else type(a).__name__
+        first = validation_problems(exc, "assessment")[0]
         raise InputError(
             [
                 Problem(
                     where="assessment",
                     reason=f"not a {SCHEMA} document ({found}; {exc.error_count()} problems, "
-                    f"first: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}); "
-                    "assess the scenario again",
+                    f"first: {first.path}: {first.reason}); assess the scenario again",
                 )
             ]
         ) from None

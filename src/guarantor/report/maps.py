@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 
 from guarantor.report.geo import (
     EntryPoint,
@@ -21,24 +20,16 @@ from guarantor.report.geo import (
     contact_line,
     countries_note,
     entry_points,
-    great_circle_km,
     oblasts,
     oblasts_note,
-    zone_shapes,
 )
 from guarantor.report.map_layers import (
-    AXIS,
-    BASE,
     ENTRY,
     LINE,
     OCCUPIED,
     SEA,
-    STATION,
-    UKRAINE,
-    UKRAINE_BORDER,
     Labels,
     LegendItem,
-    arrow,
     attr,
     contact_line_layer,
     graticule,
@@ -53,6 +44,16 @@ from guarantor.report.map_layers import (
     ukraine_fill,
 )
 from guarantor.report.map_projection import LambertConformal, MapFrame
+from guarantor.report.theatre_marks import (
+    AxisMark,
+    SiteMark,
+    ZoneCover,
+    axis_marks,
+    entry_marks,
+    site_marker,
+    theatre_legend,
+    zone_marks,
+)
 
 CONTRIBUTOR = "#d4e6c3"
 
@@ -60,62 +61,6 @@ CONTRIBUTOR = "#d4e6c3"
 THEATRE = MapFrame(LambertConformal(45.0, 51.0, 48.5, 31.0), 43.7, 52.9, 21.2, 40.9, width=1000)
 #: Europe, for the contributors' capitals.
 EUROPE = MapFrame(LambertConformal(40.0, 62.0, 52.0, 14.0), 34.5, 64.0, -10.0, 42.0, width=1000)
-
-
-@dataclass(frozen=True)
-class SiteMark:
-    """A hub, HQ, base or zone station to draw. ``from_plan``: ``personnel`` is what the plan
-    places there (the laydown), ``published`` the site's figure as the scenario gives it."""
-
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    nations: list[str]
-    personnel: int
-    published: int | None = None
-    from_plan: bool = False
-
-    @property
-    def tip(self) -> str:
-        """The hover text."""
-        if not self.from_plan:
-            return f"{self.name} ({', '.join(self.nations)}; {self.personnel:,})"
-        parts = (
-            [", ".join(self.nations), f"{self.personnel:,} personnel placed by the plan"]
-            if self.personnel
-            else ["no units placed"]
-        )
-        if self.published is not None:
-            parts.append(f"{self.published:,} published")
-        return f"{self.name} ({'; '.join(parts)})"
-
-
-@dataclass(frozen=True)
-class ZoneCover:
-    """What defends one air-defence zone: layer -> (Ukrainian units, coalition units)."""
-
-    zone: str
-    layers: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AxisMark:
-    """A ground axis of the scenario's front (by name) and what to say beside it."""
-
-    name: str
-    detail: str = ""
-
-
-def _marker(s: SiteMark, x: float, y: float) -> str:
-    if s.kind == "base":
-        return f'<rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="{BASE}"/>'
-    if s.kind == "zone":
-        return (
-            f'<circle cx="{x}" cy="{y}" r="6" fill="#fff" stroke="{STATION}" stroke-width="2.5"/>'
-        )
-    fill = "#9e9e9e" if s.from_plan and not s.personnel else STATION
-    return f'<circle cx="{x}" cy="{y}" r="7" fill="{fill}" stroke="#fff" stroke-width="1.2"/>'
 
 
 _NEIGHBOURS = {
@@ -146,195 +91,6 @@ def _neighbour_names(frame: MapFrame, labels: Labels) -> str:
             labels.place(x, y, name if sea else name.upper(), size=11, anchor="middle", style=style)
         )
     return "".join(out)
-
-
-def _zones(frame: MapFrame, cover: Sequence[ZoneCover], labels: Labels) -> list[str]:
-    body: list[str] = []
-    shapes = zone_shapes()
-    for zc in cover:
-        shape = shapes.get(zc.zone)
-        if shape is None:
-            continue
-        x, y = frame.xy(shape.lat, shape.lon)
-        r = shape.radius_km * frame.px_per_km(shape.lat)
-        coalition = sum(c for _, c in zc.layers.values())
-        colour = "#2e7d32" if coalition > 0 else "#1565c0"
-        lines = [f"Air-defence zone {shape.label}"] + [
-            f"{layer}: {ua:g} UA" + (f" + {co:g} coalition" if co else "")
-            for layer, (ua, co) in sorted(zc.layers.items())
-        ]
-        body.append(
-            f'<circle class="ad-zone" cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}" '
-            f'fill-opacity="0.05" stroke="{colour}" stroke-width="1.2" stroke-dasharray="6 4">'
-            f"<title>{attr(chr(10).join(lines))}</title></circle>"
-        )
-        body.append(
-            labels.place(
-                x,
-                y - r + 13,
-                f"AD zone: {shape.label}",
-                size=11,
-                anchor="middle",
-                style=f'fill="{colour}"',
-                force=True,
-            )
-        )
-    return body
-
-
-AxisLabel = tuple[float, float, list[tuple[str, float, str]]]
-
-
-def _axes(
-    frame: MapFrame, axes: Sequence[AxisMark]
-) -> tuple[list[str], list[AxisLabel], list[str]]:
-    """Arrows of the axes with a packaged position, their labels (placed later, at the
-    arrows' tails), and the names of the axes without a position."""
-    shapes = axis_shapes()
-    body: list[str] = []
-    labels_after: list[AxisLabel] = []
-    missing: list[str] = []
-    for ax in axes:
-        shape = shapes.get(ax.name)
-        if shape is None:
-            missing.append(ax.name)
-            continue
-        x1, y1 = frame.xy(*shape.start)
-        x2, y2 = frame.xy(*shape.end)
-        tip = f"Ground axis {ax.name} (schematic position)" + (
-            f": {ax.detail}" if ax.detail else ""
-        )
-        body.append(
-            f'<g class="axis" data-axis="{attr(ax.name)}"><title>{attr(tip)}</title>'
-            f"{arrow(x1, y1, x2, y2, AXIS, 3.2)}</g>"
-        )
-        block = [(shape.label, 12.0, f'fill="{AXIS}" font-weight="bold"')]
-        if ax.detail:
-            block.append((ax.detail, 10.0, f'fill="{AXIS}"'))
-        labels_after.append((x1, y1, block))
-    return body, labels_after, missing
-
-
-def _short(name: str) -> str:
-    return name.split(" (")[0]
-
-
-def _entry_groups(points: Sequence[EntryPoint], km: float = 12.0) -> list[list[EntryPoint]]:
-    """Entry points within ``km`` of each other, together (a rail and a road crossing at one
-    town are one place on this map)."""
-    groups: list[list[EntryPoint]] = []
-    for p in points:
-        for g in groups:
-            if great_circle_km((g[0].lat, g[0].lon), (p.lat, p.lon)) <= km:
-                g.append(p)
-                break
-        else:
-            groups.append([p])
-    return groups
-
-
-def _entry_symbol(kind: str, into: bool, x: float, y: float, closed: bool) -> str:
-    if kind == "crossing":
-        s = (
-            f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} '
-            f'{x - 6:.1f},{y:.1f}" fill="{ENTRY}" stroke="#fff" stroke-width="1"/>'
-        )
-    else:
-        fill = ENTRY if into else "#fff"
-        s = (
-            f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y + 5:.1f} {x - 6:.1f},'
-            f'{y + 5:.1f}" fill="{fill}" stroke="{ENTRY}" stroke-width="1.6"/>'
-        )
-    if closed:
-        s += (
-            f'<path d="M{x - 7:.1f},{y - 7:.1f}L{x + 7:.1f},{y + 7:.1f}M{x + 7:.1f},{y - 7:.1f}'
-            f'L{x - 7:.1f},{y + 7:.1f}" stroke="#b71c1c" stroke-width="2.2"/>'
-        )
-    return s
-
-
-def _entries(
-    frame: MapFrame,
-    points: Sequence[EntryPoint],
-    closed: Collection[str],
-    sites: Sequence[SiteMark],
-    labels: Labels,
-) -> tuple[list[str], list[str], list[tuple[float, float, str]]]:
-    """Markers of the entry points on the map, names of those beyond it, and their labels
-    (placed later, after the labels that matter more)."""
-    shown = [p for p in points if frame.shows(p.lat, p.lon, margin=4)]
-    beyond = sorted({_short(p.name) for p in points if p not in shown})
-    body: list[str] = []
-    pending: list[tuple[float, float, str]] = []
-    for group in _entry_groups(shown):
-        lat = sum(p.lat for p in group) / len(group)
-        lon = sum(p.lon for p in group) / len(group)
-        x, y = frame.xy(lat, lon)
-        first = group[0]
-        is_closed = all(p.id in closed for p in group)
-        tip_parts = []
-        for p in group:
-            what = (
-                f"{p.mode} crossing into Ukraine"
-                if p.kind == "crossing"
-                else (f"{p.kind} in Ukraine" if p.into_ukraine else f"{p.kind} of debarkation")
-            )
-            tip_parts.append(f"{p.name}: {what}" + (" (closed)" if p.id in closed else ""))
-        ids = " ".join(p.id for p in group)
-        body.append(
-            f'<g class="entry-point" data-nodes="{attr(ids)}"><title>'
-            f"{attr('; '.join(tip_parts))}</title>"
-            f"{_entry_symbol(first.kind, first.into_ukraine, x, y, is_closed)}</g>"
-        )
-        labels.reserve(x - 6, y - 6, 12, 12)
-        near_site = any(great_circle_km((s.lat, s.lon), (lat, lon)) < 25 for s in sites)
-        if not near_site:
-            modes = sorted({p.mode for p in group if p.kind == "crossing"})
-            name = _short(first.name) + (f" ({', '.join(modes)})" if modes else "")
-            pending.append((x, y, name))
-    return body, beyond, pending
-
-
-def _legend() -> list[LegendItem]:
-    return [
-        LegendItem(
-            f'<rect x="-6" y="-6" width="12" height="12" fill="{UKRAINE}" '
-            f'stroke="{UKRAINE_BORDER}" stroke-width="2"/>',
-            "Ukraine, internationally recognised borders",
-        ),
-        LegendItem(
-            '<rect x="-6" y="-6" width="12" height="12" fill="#fff" stroke="#b59f5b"/>',
-            "oblast (and Crimea, Kyiv, Sevastopol)",
-        ),
-        LegendItem(
-            f'<rect x="-6" y="-6" width="12" height="12" fill="{OCCUPIED}" fill-opacity="0.3"/>',
-            "occupied areas (schematic)",
-        ),
-        LegendItem(
-            f'<line x1="-7" y1="0" x2="7" y2="0" stroke="{LINE}" stroke-width="2.6"/>',
-            "line of contact (schematic)",
-        ),
-        LegendItem(arrow(-7, 0, 7, 0, AXIS, 2.4), "ground axis (schematic)"),
-        LegendItem(
-            '<circle r="6" fill="none" stroke="#2e7d32" stroke-dasharray="3 2"/>',
-            "air-defence zone (green: coalition adds)",
-        ),
-        LegendItem(f'<circle r="6" fill="{STATION}"/>', "hub / HQ / station (label: personnel)"),
-        LegendItem('<circle r="6" fill="#9e9e9e"/>', "site where the plan places no units"),
-        LegendItem(
-            f'<circle r="5" fill="#fff" stroke="{STATION}" stroke-width="2.5"/>',
-            "zone station (no scenario site in the zone)",
-        ),
-        LegendItem(
-            f'<rect x="-6" y="-6" width="12" height="12" fill="{BASE}"/>',
-            "base in a neighbouring NATO state",
-        ),
-        LegendItem(_entry_symbol("crossing", True, 0, 0, False), "border crossing into Ukraine"),
-        LegendItem(_entry_symbol("port", True, 0, 0, False), "port of entry in Ukraine"),
-        LegendItem(
-            _entry_symbol("port", False, 0, 0, False), "port / airfield of debarkation (NATO)"
-        ),
-    ]
 
 
 def _source_notes(frame: MapFrame) -> list[str]:
@@ -392,15 +148,15 @@ def theatre_map(
     )
     sb_x, sb_y = frame.width - 250, frame.height - 26
     labels.reserve(sb_x - 10, sb_y - 20, 250, 46)
-    body += _zones(frame, cover, labels)
+    body += zone_marks(frame, cover, labels)
     body.append(contact_line_layer(frame))
-    axis_body, axis_labels, missing = _axes(frame, axes)
+    axis_body, axis_labels, missing = axis_marks(frame, axes)
     body += axis_body
-    entry_body, beyond, pending = _entries(frame, entries, closed, sites, labels)
+    entry_body, beyond, pending = entry_marks(frame, entries, closed, sites, labels)
     body += entry_body
     for s in sites:
         x, y = frame.xy(s.lat, s.lon)
-        body.append(f'<g class="station"><title>{attr(s.tip)}</title>{_marker(s, x, y)}</g>')
+        body.append(f'<g class="station"><title>{attr(s.tip)}</title>{site_marker(s, x, y)}</g>')
         labels.reserve(x - 7, y - 7, 14, 14)
     for s in sites:
         x, y = frame.xy(s.lat, s.lon)
@@ -425,7 +181,7 @@ def theatre_map(
         notes.append(f"Axes with no position on this map: {', '.join(missing)}.")
     if beyond:
         notes.append(f"Entry points beyond the map: {', '.join(beyond)}.")
-    band, band_h = legend_and_notes(0, frame.height, frame.width, _legend(), notes)
+    band, band_h = legend_and_notes(0, frame.height, frame.width, theatre_legend(), notes)
     title = (
         "Operational map: Ukraine's oblasts, the line of contact and occupied areas (schematic), "
         "ground axes, air-defence zones, stations, bases and entry points"

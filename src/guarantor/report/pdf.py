@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from guarantor.atomic import write_bytes_atomic
 from guarantor.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -174,13 +175,4 @@ def print_pdf(html: str) -> bytes:
 
 def write_pdf(html: str, path: Path) -> None:
     """Print the report page to ``path`` (written whole or not at all)."""
-    data = print_pdf(html)
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, print_pdf(html))

@@ -10,7 +10,8 @@ from guarantor.airdefence.defence import additions_from_pledges
 from guarantor.data import load_capabilities
 from guarantor.model import Scenario
 from guarantor.model.zones import AIR_DEFENCE_ZONES
-from guarantor.report.maps import AxisMark, SiteMark, ZoneCover, theatre_map
+from guarantor.report.maps import theatre_map
+from guarantor.report.theatre_marks import AxisMark, SiteMark, ZoneCover
 
 
 def scenario_axes(scenario: Scenario) -> list[AxisMark]:

@@ -6,13 +6,8 @@ from guarantor.assessment.document import AssessmentDocument, ForceGeneration
 from guarantor.assessment.laydown import Laydown
 from guarantor.data import load_nations
 from guarantor.report.blocks import Block, Chart, Note, Section, Svg, Table, fmt, layout
-from guarantor.report.maps import (
-    AxisMark,
-    SiteMark,
-    ZoneCover,
-    contributors_map,
-    theatre_map,
-)
+from guarantor.report.maps import contributors_map, theatre_map
+from guarantor.report.theatre_marks import AxisMark, SiteMark, ZoneCover
 from guarantor.sourcing.result import RequirementResult
 
 

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,12 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from guarantor.cache import parse_toml
 from guarantor.data import ReferenceData, reference
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, Problem, format_loc
+from guarantor.errors import validation_problems as errors_validation_problems
 from guarantor.model import Scenario
+from guarantor.params import deep_merge
 from guarantor.scenarios.checks import check_references
 
 BUNDLED_DIR = Path(__file__).parent
@@ -49,27 +52,33 @@ def _search_dirs() -> list[Path]:
 
 
 def list_scenarios() -> list[ScenarioInfo]:
-    """Scenario files on the search path (``GUARANTOR_SCENARIO_PATH``, then the bundled ones)."""
+    """Scenario files on the search path (``GUARANTOR_SCENARIO_PATH``, then the bundled ones).
+
+    A name found in an earlier folder hides the same name in a later one; within a folder, the
+    file named after the scenario wins. Only each file's top-level keys are read (:func:`_header`).
+    """
     found: dict[str, ScenarioInfo] = {}
     for d in _search_dirs():
+        here: dict[str, ScenarioInfo] = {}
         for path in sorted(d.glob("*.toml")):
             try:
-                _, raw = _read(path)
+                raw = _header(path)
             except InputError:
                 continue  # reported when the file itself is asked for
             base = raw.get("base") or raw.get("variant_of")
             name = str(raw.get("name", path.stem))
-            found.setdefault(
-                name,
-                ScenarioInfo(
-                    name=name,
-                    path=path,
-                    title=str(raw.get("title", "")),
-                    as_of=str(raw.get("as_of", "")),
-                    base=base if isinstance(base, str) else None,
-                    bundled=d == BUNDLED_DIR,
-                ),
+            if name in here and path.stem != name:
+                continue
+            here[name] = ScenarioInfo(
+                name=name,
+                path=path,
+                title=str(raw.get("title", "")),
+                as_of=str(raw.get("as_of", "")),
+                base=base if isinstance(base, str) else None,
+                bundled=d == BUNDLED_DIR,
             )
+        for name, info in here.items():
+            found.setdefault(name, info)
     return sorted(found.values(), key=lambda s: s.name)
 
 
@@ -80,15 +89,30 @@ def default_scenario_name() -> str:
 
 
 def resolve_scenario_path(ref: str | Path) -> Path:
-    """A path for a scenario given by path or by name."""
+    """A path for a scenario given by path or by name.
+
+    A name is looked up folder by folder along the search path, as :func:`list_scenarios`
+    ranks them: first the file named after it (one header read), then the folder's others, so
+    resolving a name reads no whole file and, usually, one header.
+    """
     path = Path(ref)
-    if path.suffix == ".toml" or path.exists() or os.sep in str(ref):
+    # os.path.exists, not Path.exists: a name too long for a path is a name, not an OSError
+    if path.suffix == ".toml" or os.path.exists(path) or os.sep in str(ref):
         return path
-    for info in list_scenarios():
-        if info.name == str(ref):
-            return info.path
+    name = str(ref)
+    for d in _search_dirs():
+        first = d / f"{name}.toml"
+        for candidate in (first, *(p for p in sorted(d.glob("*.toml")) if p != first)):
+            try:
+                if (
+                    os.path.isfile(candidate)
+                    and _header(candidate).get("name", candidate.stem) == name
+                ):
+                    return candidate
+            except InputError:
+                continue  # reported when the file itself is asked for
     names = ", ".join(s.name for s in list_scenarios())
-    raise InputError([Problem(where=str(ref), reason=f"no such scenario; known: {names}")])
+    raise InputError([Problem(where=name, reason=f"no such scenario; known: {names}")])
 
 
 #: Largest scenario file read (the bundled ones are under 100 kB).
@@ -146,6 +170,30 @@ def _nesting(text: str) -> int:
     return deepest
 
 
+#: A table header at the start of a line: a file's top-level keys all stand before the first.
+_TABLE_START = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _header(path: Path) -> dict[str, Any]:
+    """A scenario file's top-level keys (name, title, as_of, base), parsed from the text before
+    its first table: enough to list and find scenarios without parsing whole files. The whole
+    file is parsed where that text does not stand alone (a multi-line value holding a line that
+    starts with a bracket); a file that cannot be read raises as :func:`_read` does."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return _read(path)[1]
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return _read(path)[1]
+    first = _TABLE_START.search(text)
+    if first is not None:
+        try:
+            return _parse(text[: first.start()], str(path))
+        except InputError:
+            pass
+    return _parse(text, str(path))
+
+
 def _parse(text: str, where: str) -> dict[str, Any]:
     text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets and editors write
     if "\x00" in text:
@@ -155,7 +203,7 @@ def _parse(text: str, where: str) -> dict[str, Any]:
             [Problem(where=where, reason=f"arrays or tables nest deeper than {MAX_NESTING}")]
         )
     try:
-        return tomllib.loads(text)
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
@@ -166,39 +214,10 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         ) from None
 
 
-def _merge_key(items: list[Any]) -> str | None:
-    """The key entries of an array of tables merge by: one every entry has, as text."""
-    if not items or not all(isinstance(i, dict) for i in items):
-        return None
-    return next(
-        (k for k in MERGE_KEYS if all(k in i and isinstance(i[k], str) for i in items)), None
-    )
-
-
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Merge a variant over its base (see the module docstring for the rules)."""
-    out = dict(base)
-    for key, value in over.items():
-        old = out.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            out[key] = merge(old, value)
-        elif isinstance(old, list) and isinstance(value, list):
-            k = _merge_key(old + value)
-            if k is None:
-                out[key] = value
-                continue
-            merged = {i[k]: i for i in old}
-            for item in value:
-                if item.get("remove") is True:
-                    merged.pop(item[k], None)
-                elif item[k] in merged:
-                    merged[item[k]] = merge(merged[item[k]], item)
-                else:
-                    merged[item[k]] = item
-            out[key] = list(merged.values())
-        else:
-            out[key] = value
-    return out
+    """Merge a variant over its base (see the module docstring for the rules): the one deep
+    merge, with arrays of tables merged by :data:`MERGE_KEYS`."""
+    return deep_merge(base, over, keys=MERGE_KEYS)
 
 
 def _resolve(raw: dict[str, Any], where: str, depth: int = 0) -> dict[str, Any]:
@@ -240,53 +259,36 @@ def locate(text: str, path: tuple[str | int, ...]) -> int | None:
         assign = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
         hits = [n for n in range(start, len(lines)) if header.match(lines[n])]
         if hits and index is not None and index < len(hits):
-            found = hits[index]
-            start = found + 1
-            nxt = [n for n in range(start, len(lines)) if lines[n].lstrip().startswith("[")]
-            end = nxt[0] if nxt else len(lines)
-            prefix.append(key)
-            i += 2
-            continue
-        tbl = [n for n in range(start, len(lines)) if table.match(lines[n])]
-        if tbl:
-            found = tbl[0]
-            start = found + 1
-            nxt = [n for n in range(start, len(lines)) if lines[n].lstrip().startswith("[")]
-            end = nxt[0] if nxt else len(lines)
-            prefix.append(key)
-            i += 1
-            continue
-        direct = [n for n in range(start, end) if assign.match(lines[n])]
-        if direct:
-            return direct[0] + 1
-        break
+            found, step = hits[index], 2  # an entry of an array of tables: key and index
+        else:
+            tbl = [n for n in range(start, len(lines)) if table.match(lines[n])]
+            if not tbl:
+                direct = [n for n in range(start, end) if assign.match(lines[n])]
+                if direct:
+                    return direct[0] + 1
+                break
+            found, step = tbl[0], 1
+        # inside the table found: its lines run to the next table's header
+        start = found + 1
+        nxt = [n for n in range(start, len(lines)) if lines[n].lstrip().startswith("[")]
+        end = nxt[0] if nxt else len(lines)
+        prefix.append(key)
+        i += step
     return found + 1 if found is not None else None
 
 
 def _format_loc(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+    return format_loc(loc) or "(top level)"
 
 
 def validation_problems(exc: ValidationError, where: str, text: str | None) -> list[Problem]:
     """Turn pydantic's errors into problems with file, line and field path."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        problems.append(
-            Problem(
-                where=where,
-                line=locate(text, loc) if text else None,
-                path=_format_loc(loc),
-                reason=msg,
-            )
+    return [
+        replace(p, path=p.path or "(top level)")
+        for p in errors_validation_problems(
+            exc, where, line=(lambda loc: locate(text, loc)) if text else None
         )
-    return problems
+    ]
 
 
 def validate_dict(
@@ -311,6 +313,12 @@ def validate_dict(
             ]
         )
     return scenario
+
+
+def revalidate(scenario: Scenario, where: str) -> Scenario:
+    """A scenario changed in memory (what-ifs applied) validated again as its file was: field
+    types and ranges, then cross-references; problems name ``where``."""
+    return validate_dict(scenario.model_dump(), where)
 
 
 def load_scenario_text(text: str, where: str = "<text>") -> Scenario:

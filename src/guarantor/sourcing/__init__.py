@@ -3,7 +3,7 @@ optimiser that matches national pledges, with their caveats, to the force's requ
 
 from guarantor.sourcing.options import LIFTABLE, SourcingOptions
 from guarantor.sourcing.result import SourcingDiff, SourcingResult
-from guarantor.sourcing.solve import compare, source
+from guarantor.sourcing.run import compare, source
 from guarantor.sourcing.sustainment import (
     AirSustainment,
     LandSustainment,

@@ -22,6 +22,7 @@ from pydantic import Field
 from guarantor.errors import InputError, Problem
 from guarantor.model import PledgeStatus, Scenario, WhatIf
 from guarantor.model.whatif import WHATIF_FIELDS
+from guarantor.scenarios.loader import revalidate
 
 LIFTABLE: tuple[str, ...] = (
     "us-backstop",
@@ -156,7 +157,8 @@ def parse_lifts(values: list[str], scenario: Scenario) -> Lifts:
 
 
 def apply_what_ifs(scenario: Scenario, options: SourcingOptions) -> Scenario:
-    """The scenario with contributors removed and US role, ceasefire and approval day set."""
+    """The scenario with contributors removed and US role, ceasefire and approval day set,
+    validated again as its file was (:func:`~guarantor.scenarios.loader.revalidate`)."""
     codes = {c.code for c in scenario.contributors}
     unknown = [c for c in options.without if c not in codes]
     if unknown:
@@ -176,10 +178,13 @@ def apply_what_ifs(scenario: Scenario, options: SourcingOptions) -> Scenario:
     }
     if not update["contributors"]:
         raise InputError([Problem(where="--without", reason="removes every contributor")])
-    if options.us_role is not None:
-        update["us_role"] = options.us_role
-    if options.ceasefire is not None:
-        update["ceasefire"] = options.ceasefire
-    if options.approval_day is not None:
-        update["parliamentary_approval_day"] = options.approval_day
-    return scenario.model_copy(update=update)
+    overrides = {
+        "us_role": options.us_role,
+        "ceasefire": options.ceasefire,
+        "parliamentary_approval_day": options.approval_day,
+    }
+    overridden = {k: v for k, v in overrides.items() if v is not None}
+    if not gone and not overridden:
+        return scenario  # no what-if: the scenario as loaded (and validated)
+    update.update(overridden)
+    return revalidate(scenario.model_copy(update=update), "what-if")

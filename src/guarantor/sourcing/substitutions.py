@@ -8,6 +8,7 @@ battlegroup slots (3.0); a mechanised brigade counts as 0.8 of an armoured briga
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,7 +57,7 @@ def substitution_table() -> tuple[Substitution, ...]:
 
 
 def compatibility(
-    capabilities: dict[str, CapabilityType],
+    capabilities: Mapping[str, CapabilityType],
     table: tuple[Substitution, ...] | None = None,
 ) -> dict[tuple[str, str], float]:
     """Factor by (capability id, requirement class): native classes plus the table's rows."""

@@ -25,15 +25,18 @@ makes them fly (``patrol_flying_hours``), not at a peacetime flying programme.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.data import read_toml
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, param_problem
+from guarantor.frozen import freeze
 from guarantor.model import CapabilityType, Provenance, SustainmentClass, USRole
 from guarantor.model.capabilities import CostBasis, PatrolProfile
+from guarantor.params import DAYS_PER_MONTH, load_model, packaged_where, validated
 
 #: Tolerance for rounding up counts that are whole numbers up to floating-point error.
 _EPS = 1e-9
@@ -96,8 +99,12 @@ class SourcingDefaults(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     horizon_months: float = Field(gt=0)
-    days_per_month: float = Field(gt=0)
     provenance: Provenance
+
+    @property
+    def days_per_month(self) -> float:
+        """Days in a month: the one calendar of every model (:data:`.params.DAYS_PER_MONTH`)."""
+        return DAYS_PER_MONTH
 
 
 class ConditionRules(BaseModel):
@@ -124,12 +131,13 @@ class SustainmentDefaults(BaseModel):
 @cache
 def sustainment_defaults() -> SustainmentDefaults:
     """The packaged defaults (``data/sourcing/sustainment.toml``)."""
-    return SustainmentDefaults.model_validate(read_toml("sourcing", "sustainment.toml"))
+    return load_model(SustainmentDefaults, "sourcing", "sustainment.toml")
 
 
-def _need(ok: bool, what: str, reason: str) -> None:
+def _need(ok: bool, name: str, reason: str) -> None:
+    """A parameter ``name`` out of range is an input error naming it (shells name their flag)."""
     if not ok:
-        raise InputError([Problem(where=what, reason=reason)])
+        raise InputError([param_problem(name, reason)])
 
 
 def _ceil(x: float) -> int:
@@ -166,10 +174,10 @@ def sustain_land(
     tour = d.tour_months if tour_months is None else tour_months
     dwell = d.dwell_months if dwell_months is None else dwell_months
     ready_m = d.ready_months if ready_months is None else ready_months
-    _need(deployed >= 0, "--deployed", f"must be 0 or more, got {deployed}")
-    _need(tour > 0, "--tour-months", f"must be more than 0, got {tour}")
-    _need(dwell >= 0, "--dwell-months", f"must be 0 or more, got {dwell}")
-    _need(ready_m >= 0, "--ready-months", f"must be 0 or more, got {ready_m}")
+    _need(deployed >= 0, "deployed", f"must be 0 or more, got {deployed}")
+    _need(tour > 0, "tour_months", f"must be more than 0, got {tour}")
+    _need(dwell >= 0, "dwell_months", f"must be 0 or more, got {dwell}")
+    _need(ready_m >= 0, "ready_months", f"must be 0 or more, got {ready_m}")
     cycle = tour + dwell
     per = cycle / tour
     pool = _ceil(deployed * per)
@@ -233,14 +241,14 @@ def sustain_cap(
     mt = d.maintenance_hours if maintenance_hours is None else maintenance_hours
     cap = d.sustained_sortie_rate if sustained_sortie_rate is None else sustained_sortie_rate
     av = d.availability if availability is None else availability
-    _need(stations >= 0, "--cap-stations", f"must be 0 or more, got {stations}")
-    _need(a > 0, "--aircraft-per-station", f"must be more than 0, got {a}")
-    _need(0 < on <= 24, "--on-station-hours", f"must be in (0, 24], got {on}")
-    _need(tr >= 0, "--transit-hours", f"must be 0 or more, got {tr}")
-    _need(tat >= 0, "--turnaround-hours", f"must be 0 or more, got {tat}")
-    _need(mt >= 0, "--maintenance-hours", f"must be 0 or more, got {mt}")
-    _need(cap > 0, "--sortie-rate", f"must be more than 0, got {cap}")
-    _need(0 < av <= 1, "--availability", f"must be in (0, 1], got {av}")
+    _need(stations >= 0, "stations", f"must be 0 or more, got {stations}")
+    _need(a > 0, "aircraft_per_station", f"must be more than 0, got {a}")
+    _need(0 < on <= 24, "on_station_hours", f"must be in (0, 24], got {on}")
+    _need(tr >= 0, "transit_hours", f"must be 0 or more, got {tr}")
+    _need(tat >= 0, "turnaround_hours", f"must be 0 or more, got {tat}")
+    _need(mt >= 0, "maintenance_hours", f"must be 0 or more, got {mt}")
+    _need(cap > 0, "sustained_sortie_rate", f"must be more than 0, got {cap}")
+    _need(0 < av <= 1, "availability", f"must be in (0, 1], got {av}")
     ft = on + 2 * tr
     sr_model = 24.0 / (ft + tat + mt)
     sr = min(sr_model, cap)
@@ -296,13 +304,13 @@ def sustain_ships(
     mnt = d.maintenance_months if maintenance_months is None else maintenance_months
     wu = d.workup_months if workup_months is None else workup_months
     tr = d.transit_days if transit_days is None else transit_days
-    _need(on_station >= 0, "--ships-on-station", f"must be 0 or more, got {on_station}")
-    _need(dep > 0, "--deployment-months", f"must be more than 0, got {dep}")
-    _need(mnt >= 0, "--ship-maintenance-months", f"must be 0 or more, got {mnt}")
-    _need(wu >= 0, "--workup-months", f"must be 0 or more, got {wu}")
-    _need(tr >= 0, "--transit-days", f"must be 0 or more, got {tr}")
+    _need(on_station >= 0, "on_station", f"must be 0 or more, got {on_station}")
+    _need(dep > 0, "deployment_months", f"must be more than 0, got {dep}")
+    _need(mnt >= 0, "maintenance_months", f"must be 0 or more, got {mnt}")
+    _need(wu >= 0, "workup_months", f"must be 0 or more, got {wu}")
+    _need(tr >= 0, "transit_days", f"must be 0 or more, got {tr}")
     on_months = dep - 2 * tr / dd.sourcing.days_per_month
-    _need(on_months > 0, "--transit-days", "two transits take the whole deployment")
+    _need(on_months > 0, "transit_days", "two transits take the whole deployment")
     cycle = dep + mnt + wu
     share = on_months / cycle
     return SeaSustainment(
@@ -362,10 +370,16 @@ class CostFamily(BaseModel):
 
 
 @cache
-def cost_families() -> dict[str, CostFamily]:
-    """The cost families and their stated basis (``data/sourcing/costs.toml``)."""
+def cost_families() -> Mapping[str, CostFamily]:
+    """The cost families and their stated basis (``data/sourcing/costs.toml``), read-only."""
+    where = packaged_where("sourcing", "costs.toml")
     raw = read_toml("sourcing", "costs.toml")["family"]
-    return {name: CostFamily.model_validate(body) for name, body in raw.items()}
+    return freeze(
+        {
+            name: validated(CostFamily, body, where, prefix=f"family.{name}")
+            for name, body in raw.items()
+        }
+    )
 
 
 def _or(value: float | None, default: float) -> float:

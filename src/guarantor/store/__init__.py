@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
@@ -30,6 +31,22 @@ from guarantor.store.migrate import current_revision, head_revision, upgrade_to_
 from guarantor.store.pledge_rows import PLEDGE_BY_NAME
 from guarantor.store.records import AuditEntry, PledgeState, StoredPledge, StoredScenario
 from guarantor.store.repository import Repository, pledge_state
+
+
+def _require_store(engine: Engine, shown: str) -> None:
+    """:class:`InputError` unless the database exists and holds a store (any revision)."""
+    url = engine.url
+    db = url.database or ""
+    on_disk = url.get_backend_name() == "sqlite" and db != ":memory:" and not db.startswith("file:")
+    if on_disk and db and not Path(db).expanduser().exists():
+        reason = f"no store at {db}: the file does not exist"
+        raise InputError([Problem(where=shown, reason=reason)])
+    if current_revision(engine) is None:
+        reason = (
+            "this database holds no guarantor store (create one with "
+            "`guarantor store seed --database URL`)"
+        )
+        raise InputError([Problem(where=shown, reason=reason)])
 
 
 class Store:
@@ -51,24 +68,42 @@ class Store:
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, upgrade: bool = True, ref: ReferenceData | None = None
+        cls,
+        url: str | None = None,
+        *,
+        upgrade: bool = True,
+        ref: ReferenceData | None = None,
+        create: bool = True,
     ) -> Store:
         """Connect (see :func:`database_url`) and, unless told not to, migrate to the newest schema.
 
+        With ``create=False`` the database must already hold a store: a missing SQLite file
+        or a database without the store's tables is refused rather than made into a new,
+        empty store (a reader given a mistyped URL should hear so, not read nothing).
         A database that cannot be reached is the user's to fix: :class:`InputError`.
         """
         engine = make_engine(url)
-        if upgrade:
-            try:
+        shown = engine.url.render_as_string(hide_password=True)
+        try:
+            if not create:
+                _require_store(engine, shown)
+            if upgrade:
                 upgrade_to_head(engine)
-            except DatabaseError as exc:
-                engine.dispose()
-                shown = engine.url.render_as_string(hide_password=True)
-                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-                raise InputError(
-                    [Problem(where=shown, reason=f"cannot open the store: {reason}")]
-                ) from None
+        except DatabaseError as exc:
+            engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise InputError(
+                [Problem(where=shown, reason=f"cannot open the store: {reason}")]
+            ) from None
+        except InputError:
+            engine.dispose()
+            raise
         return cls(engine, ref)
+
+    @property
+    def url(self) -> str:
+        """The store's URL as it may be shown and recorded: any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
     def transaction(self, actor: str, *, write: bool = False) -> Iterator[Repository]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from guarantor.model import Pledge
+from guarantor.params import deep_merge as deep_merge  # the one merge, for the repository
 
 #: The ``pledges`` columns that hold a pledge's content (everything but ids and bookkeeping).
 VALUE_COLUMNS = (
@@ -92,18 +93,6 @@ def row_json(row: Any) -> dict[str, Any]:
 def audit_pledge(p: Pledge, version: int) -> dict[str, Any]:
     """A pledge as the audit keeps it: its JSON plus the version it had."""
     return {**p.model_dump(mode="json"), "version": version}
-
-
-def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """``changes`` over ``base``; nested mappings merge key by key (a partial update)."""
-    out = dict(base)
-    for key, value in changes.items():
-        old = out.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            out[key] = deep_merge(old, value)
-        else:
-            out[key] = value
-    return out
 
 
 def assign(row: object, values: Mapping[str, Any]) -> None:

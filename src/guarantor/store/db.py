@@ -68,12 +68,13 @@ def _check_sqlite_file(text: str, db: str) -> None:
             raise InputError([Problem(where=text, reason=reason)]) from None
         return
     folder = path.parent
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
+    # os.path, not Path: for a name too long for a path these say False, not OSError
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist"
         raise InputError([Problem(where=text, reason=f"the folder {folder} {what}")])
-    if path.is_dir():
+    if os.path.isdir(path):
         raise InputError([Problem(where=text, reason=f"{path} is a folder, not a database file")])
-    if path.exists():
+    if os.path.exists(path):
         try:
             with path.open("rb") as fh:
                 head = fh.read(len(SQLITE_MAGIC))

@@ -9,6 +9,7 @@ after. Imports of many pledges are written in bulk (:mod:`guarantor.store.pledge
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,13 +19,14 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
 from guarantor.data import ReferenceData, reference
 from guarantor.errors import ConflictError, InputError, NotFoundError, Problem
 from guarantor.model import Contributor, Harmony, Pledge, Scenario
 from guarantor.scenarios.checks import check_references
-from guarantor.scenarios.loader import validation_problems
+from guarantor.scenarios.loader import validate_dict, validation_problems
 from guarantor.store.audit import audit_entries
 from guarantor.store.convert import (
     assign,
@@ -32,6 +34,7 @@ from guarantor.store.convert import (
     deep_merge,
     pledge_from_row,
     pledge_to_values,
+    row_json,
     values_from_json,
 )
 from guarantor.store.inputs import ImportSummary, PledgeInput, StaleVersionError
@@ -159,16 +162,21 @@ class Repository:
         ]
 
     def _base_scenario(self, row: ScenarioRow) -> Scenario:
-        """The stored scenario without its pledges (cached per revision)."""
+        """The stored scenario without its pledges (cached per revision), under the row's
+        name: the stored scenario's own, whatever name its content was imported with."""
         key = (row.id, row.revision)
         if key not in self._scenario_cache:
-            self._scenario_cache[key] = Scenario.model_validate(
-                {
-                    **row.content,
-                    "contributors": [self._contributor(c) for c in row.contributors],
-                    "pledges": [],
-                }
-            )
+            raw = {
+                **row.content,
+                "name": row.name,
+                "contributors": [self._contributor(c) for c in row.contributors],
+                "pledges": [],
+            }
+            try:
+                self._scenario_cache[key] = Scenario.model_validate(raw)
+            except ValidationError as exc:
+                where = f"stored scenario {row.name}"
+                raise InputError(validation_problems(exc, where, None)) from None
         return self._scenario_cache[key]
 
     @staticmethod
@@ -180,11 +188,19 @@ class Repository:
             )
         return Contributor(code=c.code, max_personnel=c.max_personnel, harmony=harmony)
 
-    def export_scenario(self, name: str) -> Scenario:
-        """The stored scenario, pledges included, equal to the one imported (plus later edits)."""
+    def export_scenario(self, name: str, *, checked: bool = False) -> Scenario:
+        """The stored scenario, pledges included, equal to the one imported (plus later edits).
+
+        ``checked`` validates it whole as a scenario file is, cross-references included
+        (:func:`guarantor.scenarios.loader.validate_dict`): for anything that runs the models
+        on it or writes it out as a file; the problems name the stored scenario.
+        """
         row = self._scenario_row(name)
-        pledges = [pledge_from_row(p) for p in row.pledges]
-        return self._base_scenario(row).model_copy(update={"pledges": pledges})
+        base = self._base_scenario(row)
+        if checked:
+            data = {**base.model_dump(mode="json"), "pledges": [row_json(p) for p in row.pledges]}
+            return validate_dict(data, f"stored scenario {name}", ref=self.ref)
+        return base.model_copy(update={"pledges": [pledge_from_row(p) for p in row.pledges]})
 
     def import_scenario(self, scenario: Scenario, replace: bool = False) -> StoredScenario:
         """Store a scenario; with ``replace``, bring a stored one of that name up to it.
@@ -228,6 +244,9 @@ class Repository:
             action = "replace"
             before = self.export_scenario(scenario.name).model_dump(mode="json")
             assign(row, meta)
+            if json.dumps(row.content) != json.dumps(content):  # equal, in another key order
+                row.content = content
+                flag_modified(row, "content")  # equal values are not written otherwise
         self.session.flush()
         self._sync_children(row, scenario)
         self._audit(action, "scenario", scenario.name, scenario.name, before, dumped)

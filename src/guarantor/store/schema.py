@@ -40,6 +40,10 @@ NAMING = {
 
 #: JSON on SQLite, JSONB on PostgreSQL.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+#: JSON that keeps its objects' key order on every backend (PostgreSQL's ``json``, not
+#: ``jsonb``): a stored scenario's tables come back in its file's order, and the models,
+#: which draw random numbers in that order, give the file's numbers.
+OrderedJSON = JSON()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -84,7 +88,7 @@ class ScenarioRow(Base):
     title: Mapped[str] = mapped_column(Text)
     as_of: Mapped[str] = mapped_column(String(10))
     variant_of: Mapped[str | None] = mapped_column(String(128))
-    content: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content: Mapped[dict[str, Any]] = mapped_column(OrderedJSON)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

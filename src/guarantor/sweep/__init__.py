@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from guarantor.sweep.cluster import ClusterOptions
     from guarantor.sweep.design import DESIGNS, Design, Param, point_seed
-    from guarantor.sweep.models import DEFAULT_MODEL, MODELS, ModelSpec, compute_point
+    from guarantor.sweep.point_runners import DEFAULT_MODEL, MODELS, ModelSpec, compute_point
     from guarantor.sweep.report import sensitivity, write_report
     from guarantor.sweep.runner import (
         SweepPlan,
@@ -36,10 +36,10 @@ _HOMES = {
     "Design": "design",
     "Param": "design",
     "point_seed": "design",
-    "DEFAULT_MODEL": "models",
-    "MODELS": "models",
-    "ModelSpec": "models",
-    "compute_point": "models",
+    "DEFAULT_MODEL": "point_runners",
+    "MODELS": "point_runners",
+    "ModelSpec": "point_runners",
+    "compute_point": "point_runners",
     "sensitivity": "report",
     "write_report": "report",
     "ClusterOptions": "cluster",

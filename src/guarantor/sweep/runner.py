@@ -23,10 +23,12 @@ from typing import Any
 from guarantor import __version__
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
+from guarantor.progress import Progress, counted, quiet
 from guarantor.sweep.cluster import ClusterOptions as ClusterOptions
 from guarantor.sweep.cluster import dask_client as dask_client
 from guarantor.sweep.design import Design, DesignKind, parse_param, point_seed
-from guarantor.sweep.models import (
+from guarantor.sweep.paths import Scalar
+from guarantor.sweep.point_runners import (
     ModelSpec,
     Row,
     apply_values,
@@ -34,7 +36,6 @@ from guarantor.sweep.models import (
     compute_points,
     output_columns,
 )
-from guarantor.sweep.paths import Scalar
 from guarantor.sweep.store import SCHEMA, PartWriter, load_sweep, prepare, scenario_hash
 
 
@@ -186,17 +187,27 @@ def run_sweep(
     limit: int | None = None,
     on_row: Callable[[Row], None] | None = None,
     client: Any = None,
+    progress: Progress | None = None,
 ) -> SweepSummary:
     """Run the points of ``plan`` not yet in ``out``; rows stream to Parquet parts there.
 
     ``limit`` stops after that many new points (a sweep run in chunks); ``client`` reuses a
     Dask client instead of starting one. Stopped at any moment (Ctrl-C), the rows of points
-    already finished are written before returning, and a restart skips them.
+    already finished are written before returning, and a restart skips them. ``on_row`` sees
+    each finished row; ``progress`` the share of the sweep's points done (earlier runs' too).
     """
     cluster = cluster or ClusterOptions()
     start = time.perf_counter()
     done = prepare(out, plan.manifest(), plan.data, new)
     summary = SweepSummary(points=plan.design.size, done_before=len(done), out=str(out))
+    points = counted(progress or quiet, plan.design.size, "points")
+    points(len(done))
+
+    def finished(row: Row) -> None:
+        points(summary.done_before + summary.computed)
+        if on_row is not None:
+            on_row(row)
+
     todo: Iterator[int] = (i for i in range(plan.design.size) if i not in done)
     pending = plan.design.size - len(done)
     if limit is not None:
@@ -206,10 +217,10 @@ def run_sweep(
     parts_before = writer.next_part
     try:
         if client is not None:
-            _drive(plan, client, cluster, todo, pending, writer, summary, on_row)
+            _drive(plan, client, cluster, todo, pending, writer, summary, finished)
         else:
             with dask_client(cluster) as c:
-                _drive(plan, c, cluster, todo, pending, writer, summary, on_row)
+                _drive(plan, c, cluster, todo, pending, writer, summary, finished)
     finally:
         writer.flush()
         summary.parts_written = writer.next_part - parts_before
@@ -225,7 +236,7 @@ def _drive(
     pending: int,
     writer: PartWriter,
     summary: SweepSummary,
-    on_row: Callable[[Row], None] | None,
+    on_row: Callable[[Row], None],
 ) -> None:
     """Keep points in flight and hand finished rows to the writer (``pending``: how many
     points ``todo`` holds)."""
@@ -279,8 +290,7 @@ def _drive(
                 summary.failed += 1
                 if len(summary.errors) < 5:
                     summary.errors.append(f"point {row['point']}: {row['error']}")
-            if on_row is not None:
-                on_row(row)
+            on_row(row)
         nxt = chunk()
         if nxt:
             futures.add(submit(nxt))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from guarantor.atomic import atomic_path, write_text_atomic
 from guarantor.errors import InputError, Problem
-from guarantor.sweep.models import Row
+from guarantor.sweep.point_runners import Row
 
 SCHEMA = "guarantor-sweep/1"
 MANIFEST = "manifest.json"
@@ -126,7 +128,7 @@ def done_points(out: Path) -> set[int]:
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """The manifest, or None in a folder without one."""
     path = out / MANIFEST
-    if not path.exists():
+    if not os.path.exists(path):  # also False for a path too long or otherwise impossible
         return None
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -149,9 +151,7 @@ def load_sweep(out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def prepare(out: Path, manifest: dict[str, Any], scenario: dict[str, Any], new: bool) -> set[int]:
@@ -160,8 +160,12 @@ def prepare(out: Path, manifest: dict[str, Any], scenario: dict[str, Any], new: 
     A folder holding another sweep (different scenario, model, design or seed) is refused
     unless ``new``, which removes that sweep's files first.
     """
-    if out.exists() and not out.is_dir():
+    if os.path.exists(out) and not os.path.isdir(out):
         raise InputError([Problem(where=str(out), reason="exists and is not a folder")])
+    try:  # first: a folder that cannot be made (no permission, a name too long) is one error
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Problem(where=str(out), reason=exc.strerror or str(exc))]) from None
     old = read_manifest(out)
     if old is not None and not new:
         diff = [k for k in IDENTITY if old.get(k) != manifest.get(k)]
@@ -220,9 +224,8 @@ class PartWriter:
         folder = self.out / ROWS
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"part-{self.next_part:05d}.parquet"
-        tmp = path.with_name("." + path.name + ".tmp")
-        pq.write_table(table, tmp)
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
         self.next_part += 1
         self.written += len(self.rows)
         self.rows = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import guarantor.sweep.models  # noqa: F401  (the import is the point: every model kind)
+import guarantor.sweep.point_runners  # noqa: F401  (the import is the point: every model kind)
 from guarantor.data import reference
 
 reference()  # parsed once here, shared by every forked worker

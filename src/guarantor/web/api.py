@@ -22,6 +22,7 @@ from guarantor.store.users import User
 from guarantor.web.auth import current_user, planner, store_of
 from guarantor.web.cache import Listing, PledgeListings
 from guarantor.web.jobs import JobRunner
+from guarantor.web.kinds import params_schema
 from guarantor.web.schemas import (
     ErrorOut,
     Health,
@@ -223,7 +224,7 @@ def kinds(request: Request, _: User = Depends(current_user)) -> list[Kind]:
     out = []
     for name, func in sorted(_runner(request).kinds.items()):
         doc = (func.__doc__ or "").strip().splitlines()
-        out.append(Kind(kind=name, description=doc[0] if doc else name))
+        out.append(Kind(kind=name, description=doc[0] if doc else name, params=params_schema(func)))
     return out
 
 

@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException
 
 from guarantor import __version__
 from guarantor.errors import ConflictError, InputError, NotFoundError
-from guarantor.scenarios import default_scenario_name, load_scenario
 from guarantor.store import ForbiddenError, Store
-from guarantor.web import api, openapi, pages, writes
-from guarantor.web.cache import PledgeListings, TokenCache
+from guarantor.store.seeding import seed_empty_store
+from guarantor.web import api, openapi, pages, sections, writes
+from guarantor.web.cache import PledgeListings
 from guarantor.web.jobs import JobRunner
 from guarantor.web.kinds import JobFunction
 from guarantor.web.security import AuthThrottle, BodyLimit, SecurityHeaders, max_body_bytes
@@ -36,15 +36,13 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def ensure_data(store: Store) -> str | None:
-    """Import the bundled default scenario into an empty store; returns its name if it did."""
-    with store.transaction("system") as repo:
-        if repo.scenario_names():
-            return None
-        name = default_scenario_name()
-        repo.import_scenario(load_scenario(name))
-        log.info("empty store: imported the bundled scenario %s", name)
-        return name
+def ensure_data(store: Store) -> list[str]:
+    """Give an empty store every bundled scenario (so options can be compared at once);
+    returns the names imported (none when the store holds any scenario)."""
+    added = seed_empty_store(store)
+    if added:
+        log.info("empty store: imported the bundled scenarios %s", ", ".join(added))
+    return added
 
 
 def _loc(where: str, path: str | None) -> list[str | int]:
@@ -155,11 +153,11 @@ def create_app(
     app.state.store = store
     app.state.jobs = jobs
     app.state.listings = PledgeListings()
-    app.state.tokens = TokenCache()
     app.state.auth_throttle = throttle or AuthThrottle()
     _handlers(app)
     app.include_router(api.router)
     app.include_router(writes.router)
+    app.include_router(sections.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, limit=max_body_bytes(max_body))

@@ -14,9 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from guarantor.store import Store
-from guarantor.store.schema import utcnow
 from guarantor.store.users import Role, User, token_user
-from guarantor.web.cache import TokenCache
 from guarantor.web.security import AuthThrottle
 
 bearer = HTTPBearer(
@@ -46,20 +44,15 @@ async def current_user(
 ) -> User:
     """The user a request's bearer token belongs to; 401 without a valid one.
 
-    Asynchronous so that a cached token costs no thread hop; a lookup runs in a thread.
+    The store is asked on every request (in a thread), never a cache: a token revoked or
+    replaced by ``guarantor users revoke`` or ``users token`` in any process fails at once.
     """
     if cred is None or cred.scheme.lower() != "bearer" or not cred.credentials:
         raise HTTPException(
             401, "a token is needed: Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"}
         )
-    cache: TokenCache = request.app.state.tokens
-    user = cache.get(cred.credentials)
-    if user is None:
-        found = await run_in_threadpool(_lookup, store_of(request), cred.credentials)
-        if found is not None:
-            user, expires = found
-            cache.put(cred.credentials, user, (expires - utcnow()).total_seconds())
-    if user is None:
+    found = await run_in_threadpool(_lookup, store_of(request), cred.credentials)
+    if found is None:
         throttle: AuthThrottle = request.app.state.auth_throttle
         wait = throttle.failed(_client(request))
         if wait:
@@ -71,7 +64,7 @@ async def current_user(
         raise HTTPException(
             401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"}
         )
-    return user
+    return found[0]
 
 
 async def writer(user: User = Depends(current_user)) -> User:

@@ -1,4 +1,5 @@
-"""Caches for the hot read path: pledge listings and token lookups.
+"""A cache for the hot read path: pledge listings (tokens are never cached, so that a
+revoked token fails at once).
 
 Building a pledge listing validates every stored pledge; on a busy server that dominates the
 cost of ``GET /api/pledges``. Each request instead runs one aggregate query (scenario
@@ -7,7 +8,7 @@ only when that fingerprint changed. The fingerprint itself is trusted for
 :data:`LISTING_CHECK_S` seconds: writes through this server drop the cached listing at
 once, and writes by another process (the CLI, another server) show within that time. Reads
 never decide a write: every write carries its version, so a slightly old listing can cause
-a 409, never a lost update. Token lookups are kept for :data:`TOKEN_TTL_S` seconds.
+a 409, never a lost update.
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ from sqlalchemy import Connection, func, select
 
 from guarantor.store import Store
 from guarantor.store.schema import PledgeRow, ScenarioRow
-from guarantor.store.users import User, hash_token
-
-#: Seconds a token lookup is trusted before the store is asked again.
-TOKEN_TTL_S = 5.0
 
 #: Seconds a listing's fingerprint is trusted before it is checked against the store again.
 LISTING_CHECK_S = 0.25
@@ -108,29 +105,3 @@ class PledgeListings:
         with self._lock:
             self._listings[scenario] = listing
         return listing
-
-
-class TokenCache:
-    """Users by token digest, each trusted for :data:`TOKEN_TTL_S` seconds."""
-
-    def __init__(self, ttl_s: float = TOKEN_TTL_S) -> None:
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._users: dict[str, tuple[float, User]] = {}
-
-    def get(self, token: str) -> User | None:
-        """The cached user for a token, if still fresh."""
-        key = hash_token(token)
-        with self._lock:
-            hit = self._users.get(key)
-        if hit is None or hit[0] < time.monotonic():
-            return None
-        return hit[1]
-
-    def put(self, token: str, user: User, expires_in_s: float | None = None) -> None:
-        """Remember a token's user for a while (never past the token's expiry)."""
-        ttl = self.ttl_s if expires_in_s is None else min(self.ttl_s, expires_in_s)
-        with self._lock:
-            if len(self._users) > 10_000:
-                self._users.clear()
-            self._users[hash_token(token)] = (time.monotonic() + ttl, user)

@@ -12,9 +12,11 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, TypeGuard
 
 from guarantor.errors import InputError, NotFoundError, Problem
+from guarantor.model import Scenario
+from guarantor.progress import Progress
 from guarantor.store import Store
 from guarantor.store.runs import (
     Run,
@@ -26,12 +28,37 @@ from guarantor.store.runs import (
     mark_running,
     set_progress,
 )
-from guarantor.web.kinds import JobFunction, default_kinds
+from guarantor.web.kinds import JobFunction, check_params, default_kinds
 
 log = logging.getLogger(__name__)
 
 #: Seconds between progress writes to the store.
 PROGRESS_INTERVAL_S = 0.2
+
+
+def _many(func: JobFunction) -> TypeGuard[MultiScenarioJob]:
+    """Whether a job reads several stored scenarios (see :class:`MultiScenarioJob`)."""
+    return callable(getattr(func, "run_many", None)) and callable(
+        getattr(func, "scenario_names", None)
+    )
+
+
+class MultiScenarioJob(Protocol):
+    """A job on several stored scenarios: the run's own first, then those its params name."""
+
+    def __call__(
+        self, scenario: Scenario, params: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]: ...
+
+    def scenario_names(self, first: str, params: dict[str, Any]) -> list[str]:
+        """Every scenario the run reads, ``first`` first (its params checked)."""
+        ...
+
+    def run_many(
+        self, scenarios: list[Scenario], params: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        """The job on those scenarios, loaded from the store."""
+        ...
 
 
 class JobRunner:
@@ -52,19 +79,24 @@ class JobRunner:
             return fail_interrupted(session)
 
     def submit(self, kind: str, scenario: str, params: dict[str, Any], actor: str) -> Run:
-        """Queue a run; unknown kinds and scenarios are input errors."""
+        """Queue a run; unknown kinds and scenarios are input errors (and, for a job on
+        several scenarios, its parameters and every scenario it names)."""
         if kind not in self.kinds:
             known = ", ".join(sorted(self.kinds))
             raise InputError([Problem(where="run", path="kind", reason=f"one of {known}")])
+        func = self.kinds[kind]
+        check_params(func, params)
+        others = func.scenario_names(scenario, params)[1:] if _many(func) else []
         with self.store.transaction(actor) as repo:
-            if not repo.has_scenario(scenario):
-                raise InputError(
-                    [
-                        Problem(
-                            where="run", path="scenario", reason=f"no stored scenario {scenario!r}"
-                        )
-                    ]
-                )
+            stored = set(repo.scenario_names())
+            missing = [
+                Problem(where="run", path=path, reason=f"no stored scenario {name!r}")
+                for path, name in [("scenario", scenario)]
+                + [(f"params.others[{i}]", n) for i, n in enumerate(others)]
+                if name not in stored
+            ]
+            if missing:
+                raise InputError(missing)
             run = create_run(repo.session, kind, scenario, params, actor)
         future = self._pool.submit(self._execute, run.id, kind, scenario, params)
         with self._lock:
@@ -99,11 +131,19 @@ class JobRunner:
         return report
 
     def _execute(self, run_id: str, kind: str, scenario_name: str, params: dict[str, Any]) -> None:
+        func = self.kinds[kind]
         try:
+            names = func.scenario_names(scenario_name, params) if _many(func) else [scenario_name]
             with self.store.transaction("jobs") as repo:
-                scenario = repo.export_scenario(scenario_name)
+                scenarios = [repo.export_scenario(n) for n in names]
+                revisions = {s.name: s.revision for s in repo.list_scenarios() if s.name in names}
                 mark_running(repo.session, run_id)
-            result = self.kinds[kind](scenario, dict(params), self._progress(run_id))
+            progress = self._progress(run_id)
+            if _many(func):
+                result = func.run_many(scenarios, dict(params), progress)
+                result["store_revisions"] = revisions
+            else:
+                result = func(scenarios[0], dict(params), progress)
             json.dumps(result, allow_nan=False)
         except InputError as exc:
             self._fail(run_id, str(exc))

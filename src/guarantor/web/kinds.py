@@ -4,11 +4,12 @@ A job function takes ``(scenario, params, progress)`` and returns a JSON-seriali
 ``progress(fraction, message)`` reports how far it is (0 to 1).
 
 The server's kinds are the registry's (:mod:`guarantor.kinds`), under the web API's names:
-``summary``, ``assessment`` (the registry's ``assess``), ``sourcing`` (``source``), ``raid``
-and ``campaign``. :func:`registry_job` validates ``params`` against the kind's parameters
+``summary``, ``assessment`` (the registry's ``assess``), ``sourcing`` (``source``), ``raid``,
+``campaign``, ``deployment`` and ``comparison`` (options side by side, as ``guarantor compare``;
+:mod:`guarantor.web.comparison`). :func:`registry_job` validates ``params`` against the kind's parameters
 (an invalid or unknown one is an :class:`InputError`), runs it, and turns its result into
-JSON; :func:`web_progress` is the one place where the pipeline's ``progress(step, fraction)``
-becomes the job's ``progress(fraction, message)``.
+JSON. Jobs, the pipeline and the CLI share one progress protocol
+(:class:`guarantor.progress.Progress`), so a job hands its callback to the model as it is.
 
 Tests and embedders can pass their own kinds to :func:`guarantor.web.create_app`;
 :func:`model_adapter` makes one from a model function whose first parameter is the scenario.
@@ -20,22 +21,13 @@ import dataclasses
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario
-
-if TYPE_CHECKING:
-    from guarantor.kinds import Progress as PipelineProgress
-
-
-class Progress(Protocol):
-    """Reports how far a job is: a fraction from 0 to 1 and an optional message."""
-
-    def __call__(self, fraction: float, message: str | None = None) -> None: ...
-
+from guarantor.progress import Progress as Progress
 
 JobFunction = Callable[[Scenario, dict[str, Any], Progress], dict[str, Any]]
 
@@ -155,16 +147,6 @@ WEB_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def web_progress(progress: Progress) -> PipelineProgress:
-    """The pipeline's ``progress(step, fraction)`` reported as a job's
-    ``progress(fraction, message)``."""
-
-    def report(step: str, fraction: float) -> None:
-        progress(fraction, step)
-
-    return report
-
-
 def registry_job(name: str) -> JobFunction:
     """The job running the registry's kind behind the web API's kind ``name``."""
     from guarantor.kinds import get_kind
@@ -177,13 +159,55 @@ def registry_job(name: str) -> JobFunction:
         unset = {k: v for k, v in defaults.items() if k not in p.model_fields_set}
         if unset:
             p = p.model_copy(update=unset)
-        return _as_result(kind.to_json(kind.run(scenario, p, web_progress(progress))))
+        return _as_result(kind.to_json(kind.run(scenario, p, progress)))
 
     job.__doc__ = kind.description
     job.__name__ = f"{name}_job"
+    job.params_schema = _form_schema(kind.params, defaults)  # type: ignore[attr-defined]
+    job.check_params = lambda params: _check(kind, params)  # type: ignore[attr-defined]
     return job
 
 
+def _check(kind: Any, params: dict[str, Any]) -> None:
+    """Raise an :class:`InputError` naming each bad parameter (``body.params.trials``)."""
+    try:
+        kind.validate(params)
+    except InputError as exc:
+        raise InputError(
+            [
+                Problem("body", p.reason, None, f"params.{p.path}" if p.path else "params")
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def check_params(func: JobFunction, params: dict[str, Any]) -> None:
+    """Check a run's parameters before it is queued, where the job says how (registry kinds);
+    other jobs check theirs when they run."""
+    check = getattr(func, "check_params", None)
+    if callable(check):
+        check(params)
+
+
+def _form_schema(params: type[BaseModel], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A kind's parameters as JSON Schema, with the web's own defaults shown (for the form)."""
+    schema = params.model_json_schema()
+    for key, value in defaults.items():
+        if key in schema.get("properties", {}):
+            schema["properties"][key]["default"] = value
+    return schema
+
+
+def params_schema(func: JobFunction) -> dict[str, Any]:
+    """The JSON Schema of a job's parameters, if it publishes one (else an empty object)."""
+    schema = getattr(func, "params_schema", None)
+    return schema if isinstance(schema, dict) else {}
+
+
 def default_kinds() -> dict[str, JobFunction]:
-    """Every job kind the server runs, by its web API name."""
-    return {name: registry_job(name) for name in WEB_KINDS}
+    """Every job kind the server runs, by its web API name (the comparison included)."""
+    from guarantor.web.comparison import ComparisonJob
+
+    kinds: dict[str, JobFunction] = {name: registry_job(name) for name in WEB_KINDS}
+    kinds["comparison"] = ComparisonJob()
+    return kinds

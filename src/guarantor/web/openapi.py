@@ -16,13 +16,17 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from guarantor.web.schemas import PledgeIn, PledgePatch, RunCreate
+from guarantor.web.sections import SECTION_BODIES
 
 #: (method, path) -> the model of its JSON body.
 BODIES: dict[tuple[str, str], type[BaseModel]] = {
     ("post", "/api/pledges"): PledgeIn,
     ("patch", "/api/pledges/{pledge_id}"): PledgePatch,
     ("post", "/api/runs"): RunCreate,
+    **SECTION_BODIES,
 }
+#: Bodies whose ``version`` the server requires (as a field or an If-Match header).
+VERSIONED_BODIES = ("PledgePatch", *(m.__name__ for m in SECTION_BODIES.values()))
 REF = "#/components/schemas/"
 
 
@@ -61,8 +65,9 @@ def refine(doc: dict[str, Any], kinds: list[str]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": {"$ref": REF + names[model.__name__]}}},
         }
-    patch = schemas[names["PledgePatch"]]
-    patch["required"] = sorted({*patch.get("required", []), "version"})
+    for body in VERSIONED_BODIES:
+        schema = schemas[names[body]]
+        schema["required"] = sorted({*schema.get("required", []), "version"})
     run = schemas[names["RunCreate"]]
     run["properties"]["kind"] = {
         "type": "string",

@@ -189,6 +189,9 @@ class Kind(BaseModel):
 
     kind: str
     description: str
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="JSON Schema of the kind's params (empty: unknown)."
+    )
 
 
 class ErrorOut(BaseModel):

@@ -115,7 +115,7 @@ def version_of(body_version: int | None, if_match: str | None) -> int:
         m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
         if m is None:
             raise InputError(
-                [Problem(where="header", path="If-Match", reason='a pledge version, e.g. "3"')]
+                [Problem(where="header", path="If-Match", reason='a version, e.g. "3"')]
             )
         header = int(m.group(1))
     if body_version is not None and header is not None and body_version != header:

@@ -163,27 +163,109 @@ async function openReport(id) {
 
 // ---- pledge editor ---------------------------------------------------------------------
 const STATUSES = ["announced", "committed", "ready", "deployed"];
+let ME = null;  // the signed-in user (GET /api/me)
+
+// A field name as a label: "phase_start_day" -> "phase start day".
+function label(key) { return key.replaceAll("_", " "); }
+
+function choices() {
+  const box = $("#choices");
+  return box ? JSON.parse(box.textContent) : {};
+}
+
+// Whether the signed-in user may change a pledge of this nation (the server checks it too).
+function mayEditNation(nation) {
+  if (!ME) return false;
+  return ME.can_plan || (ME.role === "nation-editor" && ME.nation === nation);
+}
+
+function checkboxes(name, options, chosen, editable) {
+  if (!editable) return el("span", {}, chosen.length ? chosen.join(", ") : "–");
+  return el("span", { class: "checks", "data-name": name }, ...options.map((o) =>
+    el("label", {}, el("input", Object.assign({ type: "checkbox", name, value: o }, chosen.includes(o) ? { checked: "" } : {})), " " + o)));
+}
+
+function selectOf(name, options, value) {
+  return el("select", { name }, ...options.map((o) => el("option", o === value ? { value: o, selected: "" } : { value: o }, o)));
+}
+
+// The caveats, sustainment, provenance and notes of a pledge: inputs where the user may edit.
+function pledgeDetails(p, editable) {
+  const c = choices();
+  const pv = p.provenance || {};
+  const text = (name, value, attrs = {}) => editable
+    ? el("input", Object.assign({ name, value: value ?? "" }, attrs)) : el("span", {}, value ?? "–");
+  const long = (name, value) => editable  // newlines kept
+    ? el("textarea", { name, rows: 2 }, value ?? "") : el("span", {}, value ?? "–");
+  const field = (label, control) => el("label", {}, label, " ", control);
+  return el("div", { class: "details-grid" },
+    field("Zones", checkboxes("zones", c.zones, p.caveats.zones, editable)),
+    field("Excluded roles", checkboxes("excluded_roles", c.roles, p.caveats.excluded_roles, editable)),
+    field("Conditions", checkboxes("conditions", c.conditions, p.caveats.conditions, editable)),
+    field("Sustainment", editable ? selectOf("mode", c.modes, p.sustainment.mode) : el("span", {}, p.sustainment.mode)),
+    field("Tour (months)", text("tour_months", p.sustainment.tour_months, { type: "number", min: 0.5, step: 0.5 })),
+    field("Source", text("source", pv.source)),
+    field("Source date", text("date", pv.date, { placeholder: "2026-01" })),
+    field("Confidence", editable ? selectOf("confidence", c.confidence, pv.confidence) : el("span", {}, pv.confidence)),
+    field("Assumption", editable ? el("input", Object.assign({ type: "checkbox", name: "assumption" }, pv.assumption ? { checked: "" } : {})) : el("span", {}, pv.assumption ? "yes" : "no")),
+    field("Source note", long("note", pv.note)),
+    field("Notes", long("notes", p.notes)),
+  );
+}
+
+function numberOrNull(value) { return value === "" ? null : Number(value); }
+
+// The change a row's inputs describe (lists replace the stored ones; nested fields merge).
+function pledgeChanges(row, details) {
+  const q = (name) => details.querySelector(`[name="${name}"]`);
+  // Ticked boxes in the stored order, new ones after (the order is kept as stored).
+  const ticked = (name) => {
+    const on = [...details.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    const was = details.caveats[name] || [];
+    return [...was.filter((v) => on.includes(v)), ...on.filter((v) => !was.includes(v))];
+  };
+  const orNull = (v) => (v === "" ? null : v);
+  return {
+    version: Number(row.dataset.version),
+    quantity: numberOrNull(row.querySelector("[name=quantity]").value),
+    status: row.querySelector("[name=status]").value,
+    readiness_days: numberOrNull(row.querySelector("[name=readiness_days]").value),
+    sustainment: { mode: q("mode").value, tour_months: numberOrNull(q("tour_months").value) },
+    caveats: { zones: ticked("zones"), excluded_roles: ticked("excluded_roles"), conditions: ticked("conditions") },
+    provenance: { source: q("source").value, date: q("date").value, confidence: q("confidence").value,
+      assumption: q("assumption").checked, note: orNull(q("note").value) },
+    notes: orNull(q("notes").value),
+  };
+}
 
 function pledgeRow(p) {
-  const qty = el("input", { type: "number", name: "quantity", min: 1, value: p.quantity });
-  const status = el("select", { name: "status" },
-    ...STATUSES.map((s) => el("option", s === p.status ? { selected: "" } : {}, s)));
-  const ready = el("input", { type: "number", name: "readiness_days", min: 0, value: p.readiness_days });
+  const editable = mayEditNation(p.nation);
   const errors = el("div", { class: "errors" });
   const version = el("td", { class: "num" }, p.version);
-  const row = el("tr", { "data-id": p.id, "data-version": p.version });
+  const row = el("tr", { "data-id": p.id, "data-version": p.version, class: editable ? "editable" : "readonly" });
+  const details = pledgeDetails(p, editable);
+  details.caveats = p.caveats;
+  const detailRow = el("tr", { class: "details", hidden: "" }, el("td", { colspan: 8 }, details));
+  const toggle = el("button", { type: "button", class: "toggle secondary", "aria-expanded": "false", onclick: () => {
+    detailRow.hidden = !detailRow.hidden;
+    toggle.setAttribute("aria-expanded", String(!detailRow.hidden));
+  } }, "Details");
+  const cells = [el("td", {}, p.id), el("td", {}, p.nation), el("td", {}, p.capability)];
+  if (!editable) {
+    row.append(...cells, el("td", { class: "num" }, p.quantity), el("td", {}, p.status),
+      el("td", { class: "num" }, p.readiness_days), version, el("td", {}, toggle));
+    return [row, detailRow];
+  }
+  const qty = el("input", { type: "number", name: "quantity", min: 1, value: p.quantity });
+  const status = selectOf("status", STATUSES, p.status);
+  const ready = el("input", { type: "number", name: "readiness_days", min: 0, value: p.readiness_days });
   const save = el("button", { type: "button", class: "save", onclick: async () => {
     errors.replaceChildren();
-    const changes = {
-      version: Number(row.dataset.version),
-      quantity: qty.value === "" ? null : Number(qty.value),
-      status: status.value,
-      readiness_days: ready.value === "" ? null : Number(ready.value),
-    };
     try {
-      const saved = await api(`/api/pledges/${encodeURIComponent(p.id)}`, { method: "PATCH", json: changes });
+      const saved = await api(`/api/pledges/${encodeURIComponent(p.id)}`, { method: "PATCH", json: pledgeChanges(row, details) });
       row.dataset.version = saved.version;
       version.textContent = saved.version;
+      details.caveats = saved.caveats;
       flash(`Saved ${p.id} (version ${saved.version}).`, "ok");
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
@@ -196,19 +278,24 @@ function pledgeRow(p) {
       }
     }
   } }, "Save");
-  row.append(el("td", {}, p.id), el("td", {}, p.nation), el("td", {}, p.capability),
-    el("td", { class: "num" }, qty), el("td", {}, status), el("td", { class: "num" }, ready),
-    version, el("td", {}, save, errors));
-  return row;
+  row.append(...cells, el("td", { class: "num" }, qty), el("td", {}, status), el("td", { class: "num" }, ready),
+    version, el("td", {}, save, " ", toggle, errors));
+  return [row, detailRow];
 }
 
 async function pledgesPage() {
   const [pledges, caps] = await Promise.all([api("/api/pledges"), api("/api/capabilities")]);
   if (pledges.length) $("#scenario-name").textContent = pledges[0].scenario;
-  $("#pledges tbody").replaceChildren(...pledges.map(pledgeRow));
-  const select = $("#add-pledge select[name=capability]");
+  $("#pledges tbody").replaceChildren(...pledges.flatMap(pledgeRow));
+  const form = $("#add-pledge");
+  if (!ME || ME.role === "viewer") { $("#add-section").remove(); return; }
+  if (!ME.can_plan) {
+    form.nation.value = ME.nation;
+    form.nation.readOnly = true;
+  }
+  const select = form.querySelector("select[name=capability]");
   select.replaceChildren(...caps.map((c) => el("option", { value: c.id }, `${c.name} (${c.id})`)));
-  $("#add-pledge").onsubmit = async (ev) => {
+  form.onsubmit = async (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
     const body = {
@@ -221,90 +308,21 @@ async function pledgesPage() {
     box.replaceChildren();
     try {
       const saved = await api("/api/pledges", { method: "POST", json: body });
-      $("#pledges tbody").append(pledgeRow(saved));
+      $("#pledges tbody").append(...pledgeRow(saved));
       flash(`Added ${saved.id}.`, "ok");
       ev.target.reset();
+      if (!ME.can_plan) form.nation.value = ME.nation;
     } catch (err) {
       showErrors(box, err);
     }
   };
 }
 
-// ---- scenarios -------------------------------------------------------------------------
-async function scenariosPage() {
-  const list = await api("/api/scenarios");
-  $("#scenarios tbody").replaceChildren(...list.map((s) => el("tr", {},
-    el("td", {}, el("input", { type: "checkbox", value: s.name })), el("td", {}, s.name),
-    el("td", {}, s.title), el("td", {}, s.as_of), el("td", {}, s.variant_of || "–"),
-    el("td", { class: "num" }, s.pledges), el("td", { class: "num" }, s.revision))));
-  $("#compare").onclick = async () => {
-    const names = [...document.querySelectorAll("#scenarios input:checked")].map((i) => i.value);
-    if (!names.length) { flash("Tick one or more scenarios to compare.", "warn"); return; }
-    const sums = await Promise.all(names.map((n) => api(`/api/summary?scenario=${encodeURIComponent(n)}`)));
-    const classes = [...new Set(sums.flatMap((s) => s.classes.map((c) => c.capability_class)))].sort();
-    const head = el("tr", {}, el("th", {}, "Capability class"),
-      ...sums.map((s) => el("th", { class: "num" }, `${s.scenario}: pledged / required`)));
-    const rows = classes.map((c) => el("tr", {}, el("td", {}, c), ...sums.map((s) => {
-      const r = s.classes.find((x) => x.capability_class === c) || { pledged: 0, required: 0, shortfall: 0 };
-      return el("td", { class: "num" + (r.shortfall ? " short" : "") }, `${r.pledged} / ${r.required}`);
-    })));
-    $("#comparison").replaceChildren(el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)));
-  };
-}
-
-// ---- runs ------------------------------------------------------------------------------
-async function refreshRuns() {
-  const runs = await api("/api/runs?limit=20");
-  $("#runs tbody").replaceChildren(...runs.map((r) => el("tr", {},
-    el("td", {}, new Date(r.created_at).toLocaleString()), el("td", {}, r.kind),
-    el("td", {}, r.scenario), el("td", {}, r.created_by), el("td", {}, r.status),
-    el("td", { class: "num" }, Math.round(r.progress * 100) + "%"))));
-}
-
-async function follow(id) {
-  $("#current-run").hidden = false;
-  $("#run-id").textContent = id;
-  for (;;) {
-    const r = await api(`/api/runs/${id}`);
-    $("#run-progress").value = r.progress;
-    $("#run-status").textContent = r.status;
-    $("#run-message").textContent = r.error || r.message || "";
-    if (r.status === "succeeded") {
-      const out = await api(`/api/runs/${id}/result`);
-      $("#run-result").textContent = JSON.stringify(out.result, null, 2);
-      break;
-    }
-    if (r.status === "failed") break;
-    await new Promise((ok) => setTimeout(ok, 500));
-  }
-  await refreshRuns();
-}
-
-async function runsPage() {
-  const [kinds, scenarios] = await Promise.all([api("/api/kinds"), api("/api/scenarios")]);
-  const form = $("#run-form");
-  form.kind.replaceChildren(...kinds.map((k) => el("option", { value: k.kind, title: k.description }, k.kind)));
-  form.scenario.replaceChildren(...scenarios.map((s) => el("option", { value: s.name }, s.name)));
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    const box = $("#run-errors");
-    box.replaceChildren();
-    let params;
-    try { params = JSON.parse(form.params.value || "{}"); } catch (e) {
-      box.append(el("div", { class: "error" }, "params: not valid JSON")); return;
-    }
-    try {
-      const run = await api("/api/runs", { method: "POST", json: { kind: form.kind.value, scenario: form.scenario.value, params } });
-      await follow(run.id);
-    } catch (err) { showErrors(box, err); }
-  };
-  await refreshRuns();
-}
-
-const PAGES = { dashboard, pledges: pledgesPage, scenarios: scenariosPage, runs: runsPage };
+// Pages by their body's data-page; forms.js and sections.js add theirs.
+const PAGES = { dashboard, pledges: pledgesPage };
 
 async function load() {
-  await whoami();
+  ME = await whoami();
   const page = PAGES[document.body.dataset.page];
   if (!page || !token()) {
     if (!token()) flash("Paste your API token above (from `guarantor users add`) to see the data.", "warn");

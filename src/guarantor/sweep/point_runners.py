@@ -37,6 +37,7 @@ from pydantic import BaseModel
 from guarantor.errors import InputError
 from guarantor.kinds import Row, get_kind
 from guarantor.model import Scenario
+from guarantor.progress import quiet
 from guarantor.sweep.paths import Scalar, resolve, set_value
 
 ModelName = Literal["source", "raid", "ground", "deter", "assess"]
@@ -95,29 +96,15 @@ class ModelSpec:
 
 
 def apply_values(base: dict[str, Any], values: dict[str, Scalar]) -> Scenario:
-    """The scenario with ``values`` set at their paths, validated and cross-checked."""
-    from pydantic import ValidationError
-
-    from guarantor.data import reference
-    from guarantor.scenarios.checks import check_references
-    from guarantor.scenarios.loader import validation_problems
+    """The scenario with ``values`` set at their paths, validated as the loader validates a
+    file (field types, then cross-references)."""
+    from guarantor.scenarios.loader import validate_dict
 
     data = copy.deepcopy(base)
     for path, value in values.items():
         set_value(data, resolve(data, path).steps, value)
     where = "sweep point " + ", ".join(f"{k}={v}" for k, v in values.items())
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(exc, where, None)) from None
-    issues = check_references(scenario, reference())
-    if issues:
-        from guarantor.errors import Problem
-
-        raise InputError(
-            [Problem(where=where, path=".".join(map(str, loc)), reason=r) for loc, r in issues]
-        )
-    return scenario
+    return validate_dict(data, where)
 
 
 def kind_params(spec: ModelSpec, seed: int) -> BaseModel:
@@ -162,11 +149,7 @@ def run_model(spec: ModelSpec, scenario: Scenario, seed: int) -> Row:
     """Run the model on one point's scenario with the point's seed; the outputs as a flat row."""
     kind = get_kind(spec.name, where="--model")
     assert kind.row is not None
-    return kind.row(kind.run(scenario, kind_params(spec, seed), _quiet))
-
-
-def _quiet(_step: str, _fraction: float) -> None:
-    return None
+    return kind.row(kind.run(scenario, kind_params(spec, seed), quiet))
 
 
 def compute_point(

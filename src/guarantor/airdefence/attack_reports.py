@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 from guarantor.airdefence.threats import ThreatCatalogue, load_threats
-from guarantor.data import read_csv
+from guarantor.data.user import REPORTS, copy_key, read_rows
 from guarantor.errors import InputError, Problem
 
 REPORTS_FILE = ("air_attacks", "national_reports_2022-09-28_to_2025-06-30.csv")
@@ -159,7 +160,13 @@ def parse_reports(
     return out
 
 
-@cache
 def load_reports() -> tuple[ReportRow, ...]:
-    """The packaged national reports as tidy rows, combined labels split by type."""
-    return tuple(parse_reports(read_csv(*REPORTS_FILE), load_threats(), where=REPORTS_FILE[1]))
+    """The national reports in use as tidy rows, combined labels split by type: the user's
+    imported copy where there is one (``guarantor data import-reports``), else the packaged."""
+    return _load_reports(copy_key(REPORTS))
+
+
+@cache
+def _load_reports(copy: tuple[str, str, int, int]) -> tuple[ReportRow, ...]:
+    path = Path(copy[1])
+    return tuple(parse_reports(read_rows(path), load_threats(), where=path.name))

@@ -9,7 +9,8 @@ import numpy as np
 
 from guarantor.deterrence.decision import Assumptions, DecisionInputs, DecisionResult, decision
 from guarantor.deterrence.scorecard import Scorecard, ScorecardInputs, scorecard
-from guarantor.ground.front import FrontInputs, FrontResult, assess_front
+from guarantor.ground.front import FrontResult, assess_front
+from guarantor.ground.front_inputs import FrontInputs
 from guarantor.ground.params import ParamSet
 from guarantor.model import Scenario
 
