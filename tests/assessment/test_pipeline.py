@@ -13,6 +13,7 @@ from guarantor.assessment import Assessment, AssessOptions, assess
 from guarantor.assessment.air import additions_from_laydown
 from guarantor.cli.app import app
 from guarantor.errors import InputError
+from guarantor.forked import PARALLEL_ENV
 from guarantor.model import WhatIf
 from guarantor.scenarios import load_scenario
 
@@ -96,6 +97,15 @@ def test_air_units_are_the_plans(base: Assessment) -> None:
 def test_empty_whatif_gives_the_base_exactly(base: Assessment) -> None:
     again = assess(load_scenario("mnf-u-2026-01"), seed=3, options=FAST, whatif=WhatIf())
     assert again.to_json() == base.to_json()
+
+
+def test_ground_run_aside_gives_the_same_bytes(
+    base: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the ground line runs in a forked child where it can; serial must give the same document
+    monkeypatch.setenv(PARALLEL_ENV, "0")
+    serial = assess(load_scenario("mnf-u-2026-01"), seed=3, options=FAST)
+    assert serial.to_json() == base.to_json()
 
 
 def test_a_whatif_equal_to_a_default_keeps_the_base_comparison(base: Assessment) -> None:

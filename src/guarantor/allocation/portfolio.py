@@ -38,6 +38,7 @@ from guarantor.model import (
     Zone,
 )
 from guarantor.model.numbers import MAX_PERSONNEL
+from guarantor.params import DAYS_PER_MONTH
 
 #: Largest budget accepted (well above any plausible programme; bounds the optimiser's work).
 MAX_BUDGET_USD = 1e13
@@ -243,7 +244,7 @@ def _coalition_unit(scenario: Scenario, use: UseSpec, n: int, nation: str) -> Sc
     assert use.capability is not None and use.zone is not None and use.mission_set is not None
     cap = load_capabilities()[use.capability]
     prov = _provenance(use, scenario)
-    ready = round(use.lead_months * 30)
+    ready = round(use.lead_months * DAYS_PER_MONTH)
     requirement = Requirement(
         id=f"alloc-{use.id}",
         mission_set=use.mission_set,

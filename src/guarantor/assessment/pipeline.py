@@ -8,6 +8,7 @@ with ``assess`` on the same inputs.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from guarantor.data import load_capabilities
 from guarantor.deployment import DeploymentResult, deploy
 from guarantor.deterrence import ScorecardInputs, load_assumptions, load_rules, load_weights
 from guarantor.errors import InputError, param_problem
+from guarantor.forked import Aside
 from guarantor.ground.front import FrontResult
 from guarantor.ground.params import ParamSet, load_ground_params
 from guarantor.model import Raid, Scenario, WhatIf
@@ -146,28 +148,34 @@ def run_pipeline(
     if until == "deployment":
         return run
     report(0.2, STEPS[1])
-    air = run_air(
-        effective,
-        timed,
-        tree,
-        options.raid_trials,
-        options.campaign_trials,
-        options.design_raid,
-        options.design_raid_from,
-    )
-    run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed=timed)
-    if until == "air":
-        return run
-    report(0.45, STEPS[2])
-    ground, front = run_ground(
-        effective,
-        timed,
-        params.ground,
-        tree,
-        options.ground_days,
-        options.ground_runs,
-        search=options.ground_search,
-    )
+
+    def ground_line() -> tuple[GroundSection, FrontResult]:
+        return run_ground(
+            effective,
+            timed,
+            params.ground,
+            tree,
+            options.ground_days,
+            options.ground_runs,
+            search=options.ground_search,
+        )
+
+    # air and ground read the deployed plan, not each other: on two cores they run side by side
+    with Aside(ground_line) if until != "air" else nullcontext() as ground_job:
+        air = run_air(
+            effective,
+            timed,
+            tree,
+            options.raid_trials,
+            options.campaign_trials,
+            options.design_raid,
+            options.design_raid_from,
+        )
+        run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed=timed)
+        if ground_job is None:
+            return run
+        report(0.45, STEPS[2])
+        ground, front = ground_job.result()
     run = PipelineRun(effective, whatif, plan, laydown, deployment, air, timed, ground, front)
     if until == "ground":
         return run

@@ -43,7 +43,7 @@ def parse_budget(text: str) -> float:
 
 def _table(r: AllocationResult) -> None:
     say(
-        "[bold]{}[/]: {} {} (90% interval {}-{}); without the money {}",
+        "[bold]{}[/]: {} {} (90% interval {} to {}); without the money {}",
         r.settings.get("scenario", ""),
         r.objective_label,
         f"{r.value:.3g}",
@@ -128,6 +128,7 @@ def allocate_cmd(
     from guarantor.allocation import Budget, Objective, run_allocation
     from guarantor.allocation.portfolio import read_budget
     from guarantor.cli.scenario_source import announce, resolve_scenario
+    from guarantor.errors import validation_problems
     from guarantor.seeds import check_seed
 
     total = parse_budget(budget)
@@ -153,9 +154,7 @@ def allocate_cmd(
         try:
             money = Budget.even(total, years, donor)
         except ValidationError as exc:
-            raise InputError(
-                [Problem("--donor", e["msg"]) for e in exc.errors(include_url=False)]
-            ) from None
+            raise InputError(validation_problems(exc, "--donor")) from None
     folder = None
     if out is not None:
         try:

@@ -75,7 +75,7 @@ def _run(
     whatif: WhatIf,
     quiet: bool,
 ) -> Assessment:
-    with progress_bar(scenario.name, enabled=not quiet) as progress:
+    with progress_bar(scenario.name, enabled=not quiet, ticking=False) as progress:
         return assess(scenario, seed=seed, options=options, progress=progress, whatif=whatif)
 
 
@@ -181,7 +181,7 @@ def assess_cmd(
 def _cell(value: float, interval: Interval | None, fmt: str) -> str:
     text = fmt.format(value)
     if interval is not None and interval.high > interval.low:
-        text += f" ({fmt.format(interval.low)}-{fmt.format(interval.high)})"
+        text += f" ({fmt.format(interval.low)} to {fmt.format(interval.high)})"
     return text
 
 

@@ -101,11 +101,13 @@ def say(template: str, *values: object) -> None:
 
 @contextmanager
 def progress_bar(
-    label: str, *, enabled: bool = True, counts: int | None = None
+    label: str, *, enabled: bool = True, counts: int | None = None, ticking: bool = True
 ) -> Iterator[Progress]:
     """A Rich progress bar on standard error taking the one progress protocol
     (``progress(fraction, message)``, :mod:`guarantor.progress`), or nothing when not
-    ``enabled``. With ``counts``, the bar also shows how many of ``counts`` items are done."""
+    ``enabled``. With ``counts``, the bar also shows how many of ``counts`` items are done.
+    Without ``ticking`` the bar redraws on each report only, and no refresh thread runs (so
+    the work may fork, :mod:`guarantor.forked`)."""
     if not enabled:
         yield quiet
         return
@@ -115,13 +117,21 @@ def progress_bar(
     columns = [TextColumn("[bold]{task.description}"), BarColumn()]
     if counts is not None:
         columns.append(MofNCompleteColumn())
-    with Bar(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    with Bar(
+        *columns,
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        auto_refresh=ticking,
+    ) as bar:
         total = float(counts) if counts is not None else 1.0
         task = bar.add_task(escape(label), total=total)
 
         def report(fraction: float, message: str | None = None) -> None:
             text = label if message is None else f"{label}: {message}"
-            bar.update(task, completed=fraction * total, description=escape(text))
+            bar.update(
+                task, completed=fraction * total, description=escape(text), refresh=not ticking
+            )
 
         yield report
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-from guarantor.errors import InputError, Problem
+from guarantor.errors import InputError, Problem, param_problem
 from guarantor.ground.ode import integrate
 
 Winner = Literal["blue", "red", "none"]
@@ -46,15 +46,16 @@ class Law(StrEnum):
     HELMBOLD = "helmbold"
 
 
-def parse_law(name: str, where: str = "--law") -> Law:
-    """A law by name; an unknown name is an input error naming the choices."""
+def parse_law(name: str, where: str | None = None) -> Law:
+    """A law by name; an unknown name is an input error naming the choices (at ``where``, a
+    file location, else at the model's ``law`` parameter)."""
     try:
         return Law(name)
     except ValueError:
         choices = ", ".join(law.value for law in Law)
-        raise InputError(
-            [Problem(where, f"unknown law {name!r}; choose one of {choices}")]
-        ) from None
+        reason = f"unknown law {name!r}; choose one of {choices}"
+        problem = param_problem("law", reason) if where is None else Problem(where, reason)
+        raise InputError([problem]) from None
 
 
 def exponents(law: Law, helmbold_weight: float = 0.5) -> tuple[float, float]:

@@ -16,12 +16,11 @@ only here, when a PDF is asked for. The browser is, in order: the file named by
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
+import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,10 +164,18 @@ def print_pdf(html: str) -> bytes:
     Playwright's synchronous API refuses to run inside an asyncio event loop (a web request,
     a notebook), so there the printing runs in a worker thread.
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
+    asyncio = sys.modules.get("asyncio")  # never imported: no event loop can be running
+    running = False
+    if asyncio is not None:
+        try:
+            asyncio.get_running_loop()
+            running = True
+        except RuntimeError:
+            pass
+    if not running:
         return _print(html)
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guarantor-pdf") as pool:
         return pool.submit(_print, html).result()
 
