@@ -101,6 +101,7 @@ def test_scenario_editor_saves_sections_and_names_bad_fields(
     new_axis.locator('[data-col="russian_personnel"]').fill("10000")
     new_axis.locator('[data-col="provenance.source"]').fill("Planning assumption")
     new_axis.locator('[data-col="provenance.date"]').fill("2026-02")
+    new_axis.locator('[data-col="provenance.confidence"]').select_option("low")
     front.locator("button.save").click()
     expect(front.locator(".errors")).to_contain_text("duplicate name")
     page.screenshot(path=str(ARTIFACTS / "scenario-editor-errors.png"), full_page=True)

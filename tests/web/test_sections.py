@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guarantor.scenarios import default_scenario_name
 from guarantor.store.scenario_edits import GENERAL_FIELDS, SECTIONS
@@ -324,3 +326,41 @@ def test_a_write_between_read_and_flush_is_a_conflict(app: FastAPI) -> None:
     with store.transaction("check") as repo:
         now = read_section(repo, NAME, "russia")
     assert (now.revision, now.value["reinforcement_per_month"]) == (2, 1)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(quantities=st.lists(st.integers(-3, 10_003), min_size=1, max_size=6))
+def test_quantities_are_stored_exactly_when_valid_and_named_when_not(
+    app: FastAPI, quantities: list[int]
+) -> None:
+    """Any change of slot quantities: stored as sent when every one is 1-10,000, else
+    refused with one problem per bad slot, naming it, and nothing written."""
+    from guarantor.errors import InputError
+    from guarantor.store.scenario_edits import read_section, update_section
+
+    store = app.state.store
+    with store.transaction("read") as repo:
+        before = read_section(repo, NAME, "requirements")
+    value = copy.deepcopy(before.value)
+    for i, q in enumerate(quantities):
+        value[i]["quantity"] = q
+    bad = [i for i, q in enumerate(quantities) if not 1 <= q <= 10_000]
+    try:
+        with store.transaction("prop", write=True) as repo:
+            after = update_section(repo, NAME, "requirements", before.revision, value)
+    except InputError as exc:
+        assert bad and [p.path for p in exc.problems] == [
+            f"requirements[{i}].quantity" for i in bad
+        ]
+        with store.transaction("read") as repo:
+            assert read_section(repo, NAME, "requirements") == before
+        return
+    assert not bad
+    assert after.value == value
+    changed = value != before.value
+    assert after.revision == before.revision + (1 if changed else 0)

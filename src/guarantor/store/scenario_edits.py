@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from guarantor.data import ReferenceData
@@ -27,7 +26,6 @@ from guarantor.scenarios.checks import check_references
 from guarantor.scenarios.loader import validation_problems
 from guarantor.store.limits import SCENARIO_LIMITS, text_problems
 from guarantor.store.repository import Repository
-from guarantor.store.schema import ScenarioRow
 
 #: The general settings: top-level scenario fields edited together as one section.
 GENERAL_FIELDS: tuple[str, ...] = (
@@ -97,14 +95,6 @@ def check_section(section: str) -> None:
         raise NotFoundError(f"no section {section!r}; one of {known}")
 
 
-def _row(repo: Repository, name: str) -> ScenarioRow:
-    row = repo.session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
-    if row is None:
-        known = ", ".join(repo.scenario_names()) or "none"
-        raise NotFoundError(f"no scenario {name!r} in the store (stored: {known})")
-    return row
-
-
 def section_value(scenario: Scenario, section: str) -> Any:
     """A section of a scenario as plain JSON values."""
     data = scenario.model_dump(mode="json")
@@ -116,7 +106,7 @@ def section_value(scenario: Scenario, section: str) -> Any:
 def read_section(repo: Repository, name: str, section: str) -> SectionState:
     """A stored scenario's section with the scenario's current revision."""
     check_section(section)
-    row = _row(repo, name)
+    row = repo.scenario_row(name)
     value = section_value(repo.export_scenario(name), section)
     return SectionState(name, section, row.revision, row.updated_at, value)
 
@@ -168,7 +158,7 @@ def update_section(
     path a scenario file would show: ``requirements[2].quantity``), all before any write.
     """
     check_section(section)
-    row = _row(repo, name)
+    row = repo.scenario_row(name)
     if row.revision != revision:
         raise StaleRevisionError(name, revision, row.revision)
     current = repo.export_scenario(name)
@@ -199,12 +189,14 @@ def update_section(
         repo.session.flush()
     except StaleDataError:  # changed by another writer between the read and this write
         raise StaleRevisionError(name, revision, None) from None
-    repo._audit(
-        "update",
-        "scenario",
-        name,
-        name,
-        {"section": section, section: before, "version": revision},
-        {"section": section, section: after, "version": row.revision},
+    repo.write_audit(
+        repo.audit_row(
+            "update",
+            "scenario",
+            name,
+            name,
+            {"section": section, section: before, "version": revision},
+            {"section": section, section: after, "version": row.revision},
+        )
     )
     return SectionState(name, section, row.revision, row.updated_at, after)

@@ -1,4 +1,5 @@
 """The REST API's writes: pledges (add, change, remove) and model runs. Authorisation first.
+The writes of a scenario's sections, in the same order, are in :mod:`guarantor.web.sections`.
 
 Every write answers in this order, whatever the body holds: 401 (no valid token; 429 after
 too many failures from one address), 403 for a role that may not write at all, 404 and 403

@@ -116,14 +116,14 @@ function cellInput(col, value, editable) {
 }
 
 // The value an input holds, as the API takes it (blank: left out, so the default applies).
-function readCell(col, node) {
+function readCell(col, node, was) {
   if (col.type === "bool") return node.checked;
   if ((col.type === "text" || col.type === "textarea") && node.value.trim() !== "") return node.value;  // as typed
   const v = node.value.trim();
   if (v === "") return undefined;
   if (col.type === "int" || col.type === "num") return Number.isFinite(Number(v)) ? Number(v) : v;
   if (col.type === "list") return v.split(",").map((x) => x.trim()).filter(Boolean);
-  if (col.type === "value") return v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+  if (col.type === "value") return typeof was !== "string" && Number.isFinite(Number(v)) ? Number(v) : v;
   if (col.type === "counts") {
     const out = {};
     for (const part of v.split(",").map((x) => x.trim()).filter(Boolean)) {
@@ -160,7 +160,7 @@ function readSection(name, spec, box, original) {
   for (const f of spec.fields || []) {
     const node = box.querySelector(`.fields [data-col="${f.key}"]`);
     node.dataset.path = `${name}.${f.key}`;
-    setPath(value, f.key, readCell(f, node));
+    setPath(value, f.key, readCell(f, node, getPath(original, f.key)));
   }
   for (const list of spec.lists || []) {
     const rows = [...box.querySelectorAll(`table[data-list="${list.key}"] > tbody > tr.item`)];
@@ -169,7 +169,7 @@ function readSection(name, spec, box, original) {
       for (const c of list.columns) {
         const node = row.querySelector(`[data-col="${c.key}"]`);
         node.dataset.path = [name, list.key, i, c.key].filter((x) => x !== "").join(".");
-        setPath(item, c.key, readCell(c, node));
+        setPath(item, c.key, readCell(c, node, getPath(row.item, c.key)));
       }
       return item;
     });
