@@ -135,7 +135,7 @@ class JobRunner:
         try:
             names = func.scenario_names(scenario_name, params) if _many(func) else [scenario_name]
             with self.store.transaction("jobs") as repo:
-                scenarios = [repo.export_scenario(n) for n in names]
+                scenarios = [repo.export_scenario(n, checked=True) for n in names]
                 revisions = {s.name: s.revision for s in repo.list_scenarios() if s.name in names}
                 mark_running(repo.session, run_id)
             progress = self._progress(run_id)
