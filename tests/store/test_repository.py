@@ -10,11 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import guarantor.store
-import guarantor.store.repository as repository_module
+import guarantor.store.scenario_access as scenario_access
 from guarantor.errors import ConflictError, InputError, NotFoundError
 from guarantor.model import Scenario
 from guarantor.scenarios import load_scenario_text, scenario_to_toml
 from guarantor.store import Repository, StaleVersionError, Store, current_revision, head_revision
+from guarantor.store.convert import pledge_to_values
 from guarantor.store.schema import Base
 
 SC = "mnf-u-2026-01"
@@ -193,7 +194,7 @@ def test_crash_in_the_middle_of_an_import_changes_nothing(
         before = repo.export_scenario(SC) if replace else None
         audit_before = repo.audit(limit=None)
     calls = 0
-    real = repository_module.pledge_to_values
+    real = pledge_to_values
 
     def crashing(p: object) -> dict[str, object]:
         nonlocal calls
@@ -202,7 +203,7 @@ def test_crash_in_the_middle_of_an_import_changes_nothing(
             raise RuntimeError("injected crash")
         return real(p)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(repository_module, "pledge_to_values", crashing)
+    monkeypatch.setattr(scenario_access, "pledge_to_values", crashing)
     changed = default_scenario.model_copy(
         update={
             "title": "changed",

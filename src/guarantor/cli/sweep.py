@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from guarantor.cli.common import GuardedGroup, console, err_console, print_json, progress_bar
+from guarantor.cli.scenario_source import DATABASE, SCENARIO
 from guarantor.errors import InputError, Problem
 from guarantor.model.numbers import (
     MAX_BATCH,
@@ -61,7 +62,9 @@ PARAM_HELP = (
 
 @app.command("run")
 def run_cmd(
-    scenario: str = typer.Argument(..., help="Scenario name or file."),
+    scenario: str = typer.Argument(None, help="Scenario name or file (default: the newest)."),
+    database: str | None = DATABASE,
+    stored: str | None = SCENARIO,
     param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
     design: str = typer.Option("grid", "--design", help="grid, lhs or sobol."),
     samples: int = typer.Option(
@@ -124,8 +127,8 @@ def run_cmd(
     local = start_local_cluster(cluster) if only is None and not scheduler else None
     try:
         summary = _run(
-            scenario, param, design, samples, seed, model, trials, runs, only, out, new, limit,
-            cluster, local, quiet or as_json,
+            (scenario, database, stored), param, design, samples, seed, model, trials, runs, only,
+            out, new, limit, cluster, local, quiet or as_json,
         )  # fmt: skip
     finally:
         if local is not None:
@@ -145,7 +148,7 @@ def run_cmd(
 
 
 def _run(
-    scenario: str,
+    scenario: tuple[str | None, str | None, str | None],
     param: list[str],
     design: str,
     samples: int | None,
@@ -161,21 +164,23 @@ def _run(
     local: StartingCluster | None,
     quiet: bool,
 ) -> SweepSummary | None:
-    """Plan the sweep, then compute one point here (``only``) or run it on the cluster."""
-    from guarantor.scenarios import load_scenario
+    """Plan the sweep, then compute one point here (``only``) or run it on the cluster.
+
+    ``scenario`` is the argument, ``--database`` and ``--scenario``: the swept scenario is the
+    file, or the version stored now, recorded in the manifest (:func:`resolve_scenario`).
+    """
+    from guarantor.cli.scenario_source import announce, resolve_scenario
     from guarantor.sweep import DESIGNS, MODELS, ModelSpec, plan_sweep, run_sweep
 
     if design not in DESIGNS:
         raise InputError([Problem(where="--design", reason=f"use one of {', '.join(DESIGNS)}")])
     if model not in MODELS:
         raise InputError([Problem(where="--model", reason=f"use one of {', '.join(MODELS)}")])
+    source = resolve_scenario(*scenario)
+    announce(source, quiet)
+    store = source.store.model_dump(mode="json") if source.store is not None else None
     plan = plan_sweep(
-        load_scenario(scenario),
-        param,
-        design,
-        samples,
-        seed,
-        ModelSpec(model, trials, runs),
+        source.scenario, param, design, samples, seed, ModelSpec(model, trials, runs), store
     )
     if only is not None:
         plan.values(only)  # range check

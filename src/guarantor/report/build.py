@@ -106,6 +106,7 @@ def render_report(a: Assessed) -> str:
         subtitle=(
             f"Scenario {m.scenario} v{m.scenario_version} as of {m.as_of}; seed {m.seed}; "
             f"guarantor {m.package_version}; inputs {m.inputs_sha256[:12]}"
+            + (f"; store version {doc.store.version}" if doc.store is not None else "")
             + (f"; what-if: {applied}" if applied else "")
         ),
         footer=(

@@ -52,6 +52,21 @@ def figures_table(h: Headline) -> Table:
     )
 
 
+def store_note(doc: AssessmentDocument) -> Note | None:
+    """Which store, stored scenario and store version the assessment read; None for a file.
+
+    A planner who edits the shared store needs to see which state of it a report shows: the
+    store version rises with every write to the scenario or its pledges.
+    """
+    s = doc.store
+    if s is None:
+        return None
+    return Note(
+        f"Read from the store {s.url}: stored scenario {s.scenario} at store version "
+        f"{s.version} (scenario revision {s.revision}, last changed {s.changed_at})."
+    )
+
+
 def summary_section(doc: AssessmentDocument) -> Section:
     """Strength, key figures with intervals, the biggest gaps, the break-even statement."""
     h = doc.headline
@@ -65,6 +80,9 @@ def summary_section(doc: AssessmentDocument) -> Section:
             f"dated {sc.newest_figure or 'not given'}."
         ),
     ]
+    stored = store_note(doc)
+    if stored is not None:
+        blocks.append(stored)
     if doc.whatif.applied:
         what = "; ".join(f"{k}: {setting(v)}" for k, v in doc.whatif.applied.items())
         blocks.append(Note(f"What-if applied: {what}.", "warning"))

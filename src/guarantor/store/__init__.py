@@ -28,9 +28,10 @@ from guarantor.errors import InputError, Problem
 from guarantor.store.db import DATABASE_ENV, database_url, default_sqlite_path, make_engine
 from guarantor.store.inputs import ForbiddenError, ImportSummary, PledgeInput, StaleVersionError
 from guarantor.store.migrate import current_revision, head_revision, upgrade_to_head
+from guarantor.store.pledge_access import pledge_state
 from guarantor.store.pledge_rows import PLEDGE_BY_NAME
 from guarantor.store.records import AuditEntry, PledgeState, StoredPledge, StoredScenario
-from guarantor.store.repository import Repository, pledge_state
+from guarantor.store.repository import Repository
 
 
 def _require_store(engine: Engine, shown: str) -> None:

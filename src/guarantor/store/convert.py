@@ -51,23 +51,7 @@ def row_values(row: Any) -> dict[str, Any]:
 
 def pledge_from_row(row: Any) -> Pledge:
     """The domain pledge a row holds (an ORM ``PledgeRow`` or a Core row of ``pledges``)."""
-    return Pledge.model_validate(
-        {
-            "id": row.pledge_id,
-            "nation": row.nation,
-            "capability": row.capability,
-            "quantity": row.quantity,
-            "status": row.status,
-            "readiness_days": row.readiness_days,
-            "sustainment": {
-                "mode": row.sustainment_mode,
-                "tour_months": row.sustainment_tour_months,
-            },
-            "caveats": row.caveats,
-            "provenance": row.provenance,
-            "notes": row.notes,
-        }
-    )
+    return Pledge.model_validate(row_json(row))
 
 
 #: Columns whose stored value is what the model writes back (compared as they are).

@@ -32,7 +32,7 @@ from guarantor.store.limits import no_gc
 from guarantor.store.schema import AuditRow, PledgeRow, ScenarioRow, utcnow
 
 if TYPE_CHECKING:
-    from guarantor.store.repository import Repository
+    from guarantor.store.pledge_access import PledgeAccess
 
 #: An item that changes the store: its input, pledge, column values and JSON.
 Changed = tuple[PledgeInput, Pledge, dict[str, Any], dict[str, Any]]
@@ -42,7 +42,7 @@ AUDIT = AuditRow.metadata.tables["audit"]
 
 
 def _parse(
-    repo: Repository, items: Sequence[PledgeInput]
+    repo: PledgeAccess, items: Sequence[PledgeInput]
 ) -> tuple[list[tuple[PledgeInput, Pledge]], list[Problem]]:
     """Each item validated once; duplicate ids within the file are problems."""
     problems: list[Problem] = []
@@ -72,15 +72,15 @@ def _same(stored: Row[Any], pledge: Pledge, values: dict[str, Any]) -> bool:
 
 
 def import_pledges(
-    repo: Repository, row: ScenarioRow, items: Sequence[PledgeInput]
+    repo: PledgeAccess, row: ScenarioRow, items: Sequence[PledgeInput]
 ) -> ImportSummary:
     """Add new pledges and update existing ones of a scenario, all or nothing (see
-    :meth:`Repository.import_pledges`)."""
+    :meth:`PledgeAccess.import_pledges`)."""
     with no_gc():
         return _import(repo, row, items)
 
 
-def _import(repo: Repository, row: ScenarioRow, items: Sequence[PledgeInput]) -> ImportSummary:
+def _import(repo: PledgeAccess, row: ScenarioRow, items: Sequence[PledgeInput]) -> ImportSummary:
     session = repo.session
     scenario = row.name
     parsed, problems = _parse(repo, items)
@@ -123,7 +123,7 @@ AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "scenario", "be
 
 
 def _write(
-    repo: Repository,
+    repo: PledgeAccess,
     row: ScenarioRow,
     existing: dict[str, Row[Any]],
     changed: list[Changed],

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from guarantor.model import Scenario
 from guarantor.store import Store
 from guarantor.store.repository import Repository
-from guarantor.store.schema import AuditRow, ScenarioRow
+from guarantor.store.schema import AuditRow
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class ScenarioSnapshot:
 def snapshot(repo: Repository, url: str, name: str) -> ScenarioSnapshot:
     """Read ``name`` from the repository's transaction (see :func:`read_snapshot`)."""
     scenario = repo.export_scenario(name, checked=True)
-    row = repo.session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
-    assert row is not None  # export_scenario found it in this transaction
+    row = repo.scenario_row(name)
     newest = repo.session.execute(
         select(AuditRow.id, AuditRow.at)
         .where(AuditRow.scenario == name)

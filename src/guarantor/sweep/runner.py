@@ -48,10 +48,16 @@ class SweepPlan:
     design: Design
     model: ModelSpec
     columns: dict[str, str]
+    store: dict[str, Any] | None = None
 
     def manifest(self) -> dict[str, Any]:
-        """The manifest written to the sweep folder."""
-        return {
+        """The manifest written to the sweep folder.
+
+        ``store`` is there only for a scenario read from a store: which store (its URL, any
+        password hidden), scenario and version, as an assessment document's ``store`` records
+        them; a sweep of a file has a manifest without it.
+        """
+        manifest = {
             "schema": SCHEMA,
             "scenario": self.scenario,
             "scenario_sha256": scenario_hash(self.data),
@@ -60,6 +66,9 @@ class SweepPlan:
             "columns": self.columns,
             "guarantor": __version__,
         }
+        if self.store is not None:
+            manifest["store"] = self.store
+        return manifest
 
     @property
     def token(self) -> str:
@@ -95,12 +104,15 @@ def plan_sweep(
     samples: int | None = None,
     seed: int = 0,
     model: ModelSpec | None = None,
+    store: dict[str, Any] | None = None,
 ) -> SweepPlan:
     """Parse and check every parameter against the scenario before any work starts.
 
     Each path must exist, and each value (each listed value of a grid, both ends of a
     range ``lo:hi:n`` and both bounds of a sampled design: :attr:`Param.probes`) must leave
     the scenario valid when set alone; otherwise :class:`InputError` names the parameter.
+    ``store`` is the record of the store the scenario was read from, for the manifest
+    (:meth:`SweepPlan.manifest`).
     """
     if seed < 0:
         raise InputError([Problem(where="--seed", reason="must be >= 0")])
@@ -135,7 +147,7 @@ def plan_sweep(
             )
         columns[name] = kind
     columns["error"] = "str"
-    return SweepPlan(scenario.name, data, d, model, columns)
+    return SweepPlan(scenario.name, data, d, model, columns, store)
 
 
 def plan_from_folder(out: Path) -> SweepPlan:
@@ -143,7 +155,8 @@ def plan_from_folder(out: Path) -> SweepPlan:
     manifest, data = load_sweep(out)
     design = Design.from_dict(manifest["design"])
     spec = ModelSpec(**manifest["model"])
-    return SweepPlan(str(manifest["scenario"]), data, design, spec, dict(manifest["columns"]))
+    columns = dict(manifest["columns"])
+    return SweepPlan(str(manifest["scenario"]), data, design, spec, columns, manifest.get("store"))
 
 
 @dataclass

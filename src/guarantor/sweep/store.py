@@ -3,7 +3,9 @@
 Layout of ``DIR``:
 
 - ``manifest.json``: schema ``guarantor-sweep/1``; the scenario's name and SHA-256, the model,
-  the design (kind, samples, seed, points, parameters with values or bounds), the row columns;
+  the design (kind, samples, seed, points, parameters with values or bounds), the row columns
+  and, for a scenario read from a store, ``store``: the store's URL (no password), the stored
+  scenario's name and the store version swept;
 - ``scenario.json``: the swept scenario as validated JSON, so a point can be rerun from the
   folder alone;
 - ``rows/part-00001.parquet``, ``rows/part-00002.parquet``, ...: rows as points finish, one
