@@ -24,6 +24,7 @@ from guarantor.assessment.intervals import Interval
 from guarantor.assessment.pipeline import design_raid
 from guarantor.atomic import write_text_atomic
 from guarantor.cli.common import console, flag_problems, print_json, progress_bar
+from guarantor.cli.option_groups import options_of, with_option_groups
 from guarantor.cli.scenario_source import (
     DATABASE,
     SCENARIO,
@@ -32,24 +33,9 @@ from guarantor.cli.scenario_source import (
     resolve_scenario,
     resolve_scenarios,
 )
-from guarantor.cli.whatif import (
-    APPROVAL_DAY,
-    BASIS,
-    CEASEFIRE,
-    CLOSE,
-    DWELL,
-    HORIZON,
-    LIFT,
-    LIFT_FACTOR,
-    MIN_STATUS,
-    MUST_FILL,
-    TOUR,
-    US_ROLE,
-    WITHOUT,
-    build_whatif,
-)
+from guarantor.cli.whatif import WhatIfFlags, whatif_flags
 from guarantor.errors import InputError, Problem
-from guarantor.model import PledgeStatus, Scenario, USRole, WhatIf
+from guarantor.model import Scenario, WhatIf
 from guarantor.report.build import render_report
 from guarantor.report.compare import render_comparison
 from guarantor.report.html import write_pdf
@@ -86,6 +72,7 @@ def _options(raid_trials: int, campaign_trials: int, **extra: Any) -> AssessOpti
         raise InputError(flag_problems(exc)) from None
 
 
+@with_option_groups
 def assess_cmd(
     scenario: str = typer.Argument(None, help="Scenario name or file (default: the newest)."),
     database: str | None = DATABASE,
@@ -110,19 +97,7 @@ def assess_cmd(
     ),
     raid_trials: int = typer.Option(20_000, "--raid-trials", help="Trials of the design raid."),
     campaign_trials: int = typer.Option(1_000, "--campaign-trials", help="Campaign trials."),
-    without: list[str] = WITHOUT,
-    lift_caveat: list[str] = LIFT,
-    us_role: USRole | None = US_ROLE,
-    ceasefire: bool | None = CEASEFIRE,
-    approval_day: int | None = APPROVAL_DAY,
-    tour_months: float | None = TOUR,
-    dwell_months: float | None = DWELL,
-    pledge_basis: str | None = BASIS,
-    min_status: PledgeStatus | None = MIN_STATUS,
-    horizon_months: float | None = HORIZON,
-    must_fill_priority: int | None = MUST_FILL,
-    close: list[str] = CLOSE,
-    lift_factor: float | None = LIFT_FACTOR,
+    whatif_given: WhatIfFlags = options_of(whatif_flags),
     as_json: bool = typer.Option(
         False, "--json", help="Print the assessment document to standard output (no files)."
     ),
@@ -140,21 +115,7 @@ def assess_cmd(
         print_json(assessment_schema())
         return
     check_seed(seed)
-    whatif = build_whatif(
-        without,
-        lift_caveat,
-        us_role,
-        ceasefire,
-        approval_day,
-        tour_months,
-        dwell_months,
-        pledge_basis,
-        min_status,
-        horizon_months,
-        must_fill_priority,
-        close,
-        lift_factor,
-    )
+    whatif = whatif_given.whatif()
     options = _options(raid_trials, campaign_trials, trigger_day=trigger_day)
     source = resolve_scenario(scenario, database, stored)
     announce(source, quiet or as_json)
@@ -234,6 +195,7 @@ def _summary(doc: AssessmentDocument) -> None:
         console.print(escape(f"gap {i}: {g.text}"))
 
 
+@with_option_groups
 def compare_cmd(
     scenarios: list[str] = typer.Argument(
         ..., help="Two or more scenario names or files (stored scenarios' names with --database)."
@@ -250,19 +212,7 @@ def compare_cmd(
         "--own-design-raid",
         help="Each option faces its own design raid (default: every option faces the first's).",
     ),
-    without: list[str] = WITHOUT,
-    lift_caveat: list[str] = LIFT,
-    us_role: USRole | None = US_ROLE,
-    ceasefire: bool | None = CEASEFIRE,
-    approval_day: int | None = APPROVAL_DAY,
-    tour_months: float | None = TOUR,
-    dwell_months: float | None = DWELL,
-    pledge_basis: str | None = BASIS,
-    min_status: PledgeStatus | None = MIN_STATUS,
-    horizon_months: float | None = HORIZON,
-    must_fill_priority: int | None = MUST_FILL,
-    close: list[str] = CLOSE,
-    lift_factor: float | None = LIFT_FACTOR,
+    whatif_given: WhatIfFlags = options_of(whatif_flags),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Compare options side by side: differences from the first option, paired on common random
@@ -275,21 +225,7 @@ def compare_cmd(
             [Problem(where="SCENARIOS", reason="give at least two scenarios to compare")]
         )
     check_seed(seed)
-    whatif = build_whatif(
-        without,
-        lift_caveat,
-        us_role,
-        ceasefire,
-        approval_day,
-        tour_months,
-        dwell_months,
-        pledge_basis,
-        min_status,
-        horizon_months,
-        must_fill_priority,
-        close,
-        lift_factor,
-    )
+    whatif = whatif_given.whatif()
     sources = resolve_scenarios(scenarios, database)  # every name checked first
     for source in sources:
         announce(source, quiet)

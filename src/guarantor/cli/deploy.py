@@ -10,47 +10,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from guarantor.cli.common import console, print_json
+from guarantor.cli.option_groups import options_of, with_option_groups
 from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
-from guarantor.cli.whatif import (
-    APPROVAL_DAY,
-    BASIS,
-    CEASEFIRE,
-    CLOSE,
-    DWELL,
-    HORIZON,
-    LIFT,
-    LIFT_FACTOR,
-    MIN_STATUS,
-    MUST_FILL,
-    TOUR,
-    US_ROLE,
-    WITHOUT,
-    build_whatif,
-)
+from guarantor.cli.whatif import WhatIfFlags, whatif_flags
 from guarantor.errors import InputError, Problem
-from guarantor.model import PledgeStatus, USRole
 
 if TYPE_CHECKING:
     from guarantor.deployment import DeploymentResult
 
 
+@with_option_groups
 def deploy_cmd(
     scenario: str | None = typer.Argument(None, help="Scenario name or path (default: latest)."),
     database: str | None = DATABASE,
     stored: str | None = SCENARIO,
-    without: list[str] = WITHOUT,
-    lift_caveat: list[str] = LIFT,
-    us_role: USRole | None = US_ROLE,
-    ceasefire: bool | None = CEASEFIRE,
-    approval_day: int | None = APPROVAL_DAY,
-    tour_months: float | None = TOUR,
-    dwell_months: float | None = DWELL,
-    pledge_basis: str | None = BASIS,
-    min_status: PledgeStatus | None = MIN_STATUS,
-    horizon_months: float | None = HORIZON,
-    must_fill_priority: int | None = MUST_FILL,
-    close: list[str] = CLOSE,
-    lift_factor: float | None = LIFT_FACTOR,
+    whatif_given: WhatIfFlags = options_of(whatif_flags),
     trigger_day: int | None = typer.Option(
         None, "--trigger-day", help="Day Russia attacks (default: the day the force closes)."
     ),
@@ -62,28 +36,14 @@ def deploy_cmd(
     """Move the sourced plan's units from home to their stations day by day (HiGHS): arrival
     and ready day per unit, closure, build-up, bottlenecks with shadow prices, lift used, and
     days to reinforce each front axis."""
-    whatif = build_whatif(
-        without,
-        lift_caveat,
-        us_role,
-        ceasefire,
-        approval_day,
-        tour_months,
-        dwell_months,
-        pledge_basis,
-        min_status,
-        horizon_months,
-        must_fill_priority,
-        close,
-        lift_factor,
-    )
+    whatif = whatif_given.whatif()
     if attrition is not None and not 0 <= attrition < 1:  # before the plan is sourced
         raise InputError([Problem("--attrition", f"must be in [0, 1), got {attrition}")])
     from guarantor.assessment.pipeline import AssessOptions, effective_whatif, run_pipeline
     from guarantor.deployment import check_closed, deploy, load_data
     from guarantor.seeds import SeedTree
 
-    check_closed(load_data(), close)  # before the plan is sourced
+    check_closed(load_data(), whatif_given.closed)  # before the plan is sourced
     origin = resolve_scenario(scenario, database, stored)
     announce(origin)
     sc = origin.scenario

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import stat
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from guarantor.cli.common import PlainTable, console, new_app, print_json, say
+from guarantor.cli.option_groups import options_of, with_option_groups
 from guarantor.cli.store import (
     AS_HELP,
     DATABASE_HELP,
@@ -147,29 +149,58 @@ def _check_import(repo: Repository, user: User | None, name: str, items: list[Pl
             require_nation(user, stored[pid])
 
 
-# Options shared by add and update (Typer needs them spelled out on each command).
-ID_OPT = typer.Option(None, "--id", help="Pledge id (add: default NATION-capability).")
-NATION_OPT = typer.Option(None, "--nation", help="Contributor code, e.g. GBR.")
-CAP_OPT = typer.Option(None, "--capability", help="Catalogue id, e.g. frigate.")
-QTY_OPT = typer.Option(None, "--quantity", help="Units pledged.")
-STATUS_OPT = typer.Option(None, "--status", help="announced, committed, ready or deployed.")
-READY_OPT = typer.Option(None, "--readiness-days", help="Days to deploy.")
-SUST_OPT = typer.Option(None, "--sustainment", help="one-tour or rotational.")
-TOUR_OPT = typer.Option(None, "--tour-months", help="Tour length in months.")
-ZONES_OPT = typer.Option(None, "--zones", help="Zones it may operate in, comma-separated.")
-ROLES_OPT = typer.Option(None, "--excluded-roles", help="Roles it refuses, comma-separated.")
-COND_OPT = typer.Option(None, "--conditions", help="Conditions, comma-separated.")
-SOURCE_OPT = typer.Option(None, "--source", help="Who reported the pledge, and where.")
-DATE_OPT = typer.Option(None, "--date", help="Date of the source (add: default today).")
-CONF_OPT = typer.Option(None, "--confidence", help="high, medium or low.")
-ASSUME_OPT = typer.Option(None, "--assumption/--reported", help="A planning assumption?")
-NOTE_OPT = typer.Option(None, "--note", help="How the figure was derived (provenance note).")
-NOTES_OPT = typer.Option(None, "--notes", help="Free notes on the pledge.")
-FROM_JSON_OPT = typer.Option(None, "--from-json", help="JSON object of pledge fields.")
 SCENARIO_OPT = typer.Option(None, "--scenario", help=SCENARIO_HELP)
 DATABASE_OPT = typer.Option(None, "--database", help=DATABASE_HELP)
 AS_OPT = typer.Option(None, "--as", "--actor", help=AS_HELP)
 JSON_OPT = typer.Option(False, "--json", help="Print JSON.")
+
+
+@dataclass(frozen=True)
+class PledgeEdit:
+    """What ``add`` and ``update`` are given: pledge fields, a JSON file of them, and where
+    and as whom to write."""
+
+    fields: dict[str, Any]  #: the field options given, nested as a pledge's fields
+    from_json: Path | None
+    scenario: str | None
+    database: str | None
+    as_user: str | None
+    as_json: bool
+
+    def data(self) -> dict[str, Any]:
+        """The fields asked for: the options over the ``--from-json`` file."""
+        return deep_merge(_json_object(self.from_json) if self.from_json else {}, self.fields)
+
+
+def pledge_edit(
+    nation: str = typer.Option(None, "--nation", help="Contributor code, e.g. GBR."),
+    capability: str = typer.Option(None, "--capability", help="Catalogue id, e.g. frigate."),
+    quantity: int = typer.Option(None, "--quantity", help="Units pledged."),
+    status: str = typer.Option(None, "--status", help="announced, committed, ready or deployed."),
+    readiness_days: int = typer.Option(None, "--readiness-days", help="Days to deploy."),
+    sustainment: str = typer.Option(None, "--sustainment", help="one-tour or rotational."),
+    tour_months: float = typer.Option(None, "--tour-months", help="Tour length in months."),
+    zones: str = typer.Option(None, "--zones", help="Zones it may operate in, comma-separated."),
+    excluded_roles: str = typer.Option(
+        None, "--excluded-roles", help="Roles it refuses, comma-separated."
+    ),
+    conditions: str = typer.Option(None, "--conditions", help="Conditions, comma-separated."),
+    source: str = typer.Option(None, "--source", help="Who reported the pledge, and where."),
+    date: str = typer.Option(None, "--date", help="Date of the source (add: default today)."),
+    confidence: str = typer.Option(None, "--confidence", help="high, medium or low."),
+    assumption: bool = typer.Option(None, "--assumption/--reported", help="A planning assumption?"),
+    note: str = typer.Option(None, "--note", help="How the figure was derived (provenance note)."),
+    notes: str = typer.Option(None, "--notes", help="Free notes on the pledge."),
+    from_json: Path = typer.Option(None, "--from-json", help="JSON object of pledge fields."),
+    scenario: str = SCENARIO_OPT,
+    database: str = DATABASE_OPT,
+    as_user: str = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> PledgeEdit:
+    """The options ``add`` and ``update`` share, declared once (see :mod:`.option_groups`)."""
+    where = {"from_json", "scenario", "database", "as_user", "as_json"}
+    given = {k: v for k, v in locals().items() if k not in where}
+    return PledgeEdit(_fields(**given), from_json, scenario, database, as_user, as_json)
 
 
 @app.command("list")
@@ -205,33 +236,15 @@ def list_cmd(
 
 
 @app.command()
+@with_option_groups
 def add(
-    pledge_id: str = ID_OPT,
-    nation: str = NATION_OPT,
-    capability: str = CAP_OPT,
-    quantity: int = QTY_OPT,
-    status: str = STATUS_OPT,
-    readiness_days: int = READY_OPT,
-    sustainment: str = SUST_OPT,
-    tour_months: float = TOUR_OPT,
-    zones: str = ZONES_OPT,
-    excluded_roles: str = ROLES_OPT,
-    conditions: str = COND_OPT,
-    source: str = SOURCE_OPT,
-    date: str = DATE_OPT,
-    confidence: str = CONF_OPT,
-    assumption: bool = ASSUME_OPT,
-    note: str = NOTE_OPT,
-    notes: str = NOTES_OPT,
-    from_json: Path = FROM_JSON_OPT,
-    scenario: str = SCENARIO_OPT,
-    database: str = DATABASE_OPT,
-    as_user: str = AS_OPT,
-    as_json: bool = JSON_OPT,
+    pledge_id: str = typer.Option(None, "--id", help="Pledge id (add: default NATION-capability)."),
+    edit: PledgeEdit = options_of(pledge_edit),
 ) -> None:
     """Add a pledge (fields as options, or --from-json FILE; options override the file)."""
-    given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"}, id=pledge_id)
-    data = deep_merge(_json_object(from_json) if from_json else {}, given)
+    data = edit.data()
+    if pledge_id is not None:
+        data["id"] = pledge_id
     prov = data.setdefault("provenance", {})
     if isinstance(prov, dict):
         if "source" not in prov:
@@ -239,10 +252,10 @@ def add(
                 [Problem("add", "required: who reported the pledge", None, "--source")]
             )
         prov.setdefault("date", datetime.now(UTC).date().isoformat())
-    with writing(database, as_user) as (repo, user):
+    with writing(edit.database, edit.as_user) as (repo, user):
         if isinstance(data.get("nation"), str):
             require_nation(user, data["nation"])
-        name = ensure_scenario(repo, scenario)
+        name = ensure_scenario(repo, edit.scenario)
         if "id" not in data and isinstance(data.get("nation"), str):
             taken = {sp.pledge.id for sp in repo.list_pledges(name)}
             base = f"{data['nation']}-{data.get('capability', 'pledge')}"
@@ -252,50 +265,30 @@ def add(
                 if c not in taken
             )
         sp = repo.add_pledge(name, data)
-    _print_pledge("added", sp, as_json)
+    _print_pledge("added", sp, edit.as_json)
 
 
 @app.command()
+@with_option_groups
 def update(
     pledge_id: str = typer.Argument(..., help="Id of the pledge to change."),
     version: int = typer.Option(..., "--version", help="The version you read (see `list`)."),
-    nation: str = NATION_OPT,
-    capability: str = CAP_OPT,
-    quantity: int = QTY_OPT,
-    status: str = STATUS_OPT,
-    readiness_days: int = READY_OPT,
-    sustainment: str = SUST_OPT,
-    tour_months: float = TOUR_OPT,
-    zones: str = ZONES_OPT,
-    excluded_roles: str = ROLES_OPT,
-    conditions: str = COND_OPT,
-    source: str = SOURCE_OPT,
-    date: str = DATE_OPT,
-    confidence: str = CONF_OPT,
-    assumption: bool = ASSUME_OPT,
-    note: str = NOTE_OPT,
-    notes: str = NOTES_OPT,
-    from_json: Path = FROM_JSON_OPT,
-    scenario: str = SCENARIO_OPT,
-    database: str = DATABASE_OPT,
-    as_user: str = AS_OPT,
-    as_json: bool = JSON_OPT,
+    edit: PledgeEdit = options_of(pledge_edit),
 ) -> None:
     """Change a pledge made at --version; a stale version is refused (exit 2)."""
-    given = _fields(**{k: v for k, v in locals().items() if k != "pledge_id"})
-    changes = deep_merge(_json_object(from_json) if from_json else {}, given)
+    changes = edit.data()
     changes.pop("id", None)
     if not changes:
         raise InputError(
             [Problem("update", "nothing to change: give a field option or --from-json")]
         )
-    with writing(database, as_user) as (repo, user):
-        name = ensure_scenario(repo, scenario)
+    with writing(edit.database, edit.as_user) as (repo, user):
+        name = ensure_scenario(repo, edit.scenario)
         require_nation(user, repo.get_pledge(name, pledge_id).pledge.nation)
         if isinstance(changes.get("nation"), str):
             require_nation(user, changes["nation"])
         sp = repo.update_pledge(name, pledge_id, version, changes)
-    _print_pledge("updated", sp, as_json)
+    _print_pledge("updated", sp, edit.as_json)
 
 
 @app.command()

@@ -8,23 +8,10 @@ import typer
 from pydantic import ValidationError
 
 from guarantor.cli.common import PlainTable, console, flag_problems, print_json, say
+from guarantor.cli.option_groups import options_of, with_option_groups
 from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
-from guarantor.cli.whatif import (
-    APPROVAL_DAY,
-    BASIS,
-    CEASEFIRE,
-    DWELL,
-    HORIZON,
-    LIFT,
-    MIN_STATUS,
-    MUST_FILL,
-    TOUR,
-    US_ROLE,
-    WITHOUT,
-    build_whatif,
-)
+from guarantor.cli.whatif import WhatIfFlags, whatif_flags
 from guarantor.errors import InputError, Problem
-from guarantor.model import PledgeStatus, USRole
 from guarantor.sourcing import (
     SourcingDiff,
     SourcingOptions,
@@ -111,21 +98,12 @@ def sustain(
             console.print(table)
 
 
+@with_option_groups
 def source_cmd(
     scenario: str | None = typer.Argument(None, help="Scenario name or path (default: latest)."),
     database: str | None = DATABASE,
     stored: str | None = SCENARIO,
-    without: list[str] = WITHOUT,
-    lift_caveat: list[str] = LIFT,
-    us_role: USRole | None = US_ROLE,
-    ceasefire: bool | None = CEASEFIRE,
-    approval_day: int | None = APPROVAL_DAY,
-    tour_months: float | None = TOUR,
-    dwell_months: float | None = DWELL,
-    pledge_basis: str | None = BASIS,
-    min_status: PledgeStatus | None = MIN_STATUS,
-    horizon_months: float | None = HORIZON,
-    must_fill_priority: int | None = MUST_FILL,
+    whatif_given: WhatIfFlags = options_of(whatif_flags, omit=("close", "lift_factor")),
     time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds per solver stage."),
     fairness_scope: str = typer.Option(
         "force-list",
@@ -139,19 +117,7 @@ def source_cmd(
 
     With any what-if option the base case is solved too and the difference is shown.
     """
-    whatif = build_whatif(
-        without,
-        lift_caveat,
-        us_role,
-        ceasefire,
-        approval_day,
-        tour_months,
-        dwell_months,
-        pledge_basis,
-        min_status,
-        horizon_months,
-        must_fill_priority,
-    )
+    whatif = whatif_given.whatif()
     try:
         options = SourcingOptions(
             **whatif.model_dump(), time_limit_s=time_limit, fairness_scope=fairness_scope

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,8 @@ from guarantor.frozen import freeze
 from guarantor.model import CapabilityType, Provenance, SustainmentClass, USRole
 from guarantor.model.capabilities import CostBasis, PatrolProfile
 from guarantor.params import DAYS_PER_MONTH, load_model, packaged_where, validated
+
+M = TypeVar("M", bound=BaseModel)
 
 #: Tolerance for rounding up counts that are whole numbers up to floating-point error.
 _EPS = 1e-9
@@ -144,6 +146,15 @@ def _ceil(x: float) -> int:
     return math.ceil(x - _EPS)
 
 
+def _given_over(defaults: M, given: Mapping[str, Any]) -> M:
+    """``defaults`` with each of its fields that ``given`` sets (not None) replaced: a
+    caller's arguments over the data file's defaults, unchecked (the callers check ranges)."""
+    fields = type(defaults).model_fields
+    return defaults.model_copy(
+        update={k: v for k, v in given.items() if k in fields and v is not None}
+    )
+
+
 class LandSustainment(BaseModel):
     """The pool behind a deployed land force, and what it can surge."""
 
@@ -170,10 +181,8 @@ def sustain_land(
     defaults: SustainmentDefaults | None = None,
 ) -> LandSustainment:
     """Pool needed to keep ``deployed`` units or troops deployed by tour and dwell."""
-    d = (defaults or sustainment_defaults()).land
-    tour = d.tour_months if tour_months is None else tour_months
-    dwell = d.dwell_months if dwell_months is None else dwell_months
-    ready_m = d.ready_months if ready_months is None else ready_months
+    d = _given_over((defaults or sustainment_defaults()).land, locals())
+    tour, dwell, ready_m = d.tour_months, d.dwell_months, d.ready_months
     _need(deployed >= 0, "deployed", f"must be 0 or more, got {deployed}")
     _need(tour > 0, "tour_months", f"must be more than 0, got {tour}")
     _need(dwell >= 0, "dwell_months", f"must be 0 or more, got {dwell}")
@@ -233,14 +242,9 @@ def sustain_cap(
     defaults: SustainmentDefaults | None = None,
 ) -> AirSustainment:
     """Aircraft needed for ``stations`` 24/7 CAP stations (RAND sortie-rate model)."""
-    d = (defaults or sustainment_defaults()).air
-    a = d.aircraft_per_station if aircraft_per_station is None else aircraft_per_station
-    on = d.on_station_hours if on_station_hours is None else on_station_hours
-    tr = d.transit_hours if transit_hours is None else transit_hours
-    tat = d.turnaround_hours if turnaround_hours is None else turnaround_hours
-    mt = d.maintenance_hours if maintenance_hours is None else maintenance_hours
-    cap = d.sustained_sortie_rate if sustained_sortie_rate is None else sustained_sortie_rate
-    av = d.availability if availability is None else availability
+    d = _given_over((defaults or sustainment_defaults()).air, locals())
+    a, on, tr, tat = d.aircraft_per_station, d.on_station_hours, d.transit_hours, d.turnaround_hours
+    mt, cap, av = d.maintenance_hours, d.sustained_sortie_rate, d.availability
     _need(stations >= 0, "stations", f"must be 0 or more, got {stations}")
     _need(a > 0, "aircraft_per_station", f"must be more than 0, got {a}")
     _need(0 < on <= 24, "on_station_hours", f"must be in (0, 24], got {on}")
@@ -299,11 +303,8 @@ def sustain_ships(
 ) -> SeaSustainment:
     """Ships needed to keep ``on_station`` ships on task indefinitely."""
     dd = defaults or sustainment_defaults()
-    d = dd.sea
-    dep = d.deployment_months if deployment_months is None else deployment_months
-    mnt = d.maintenance_months if maintenance_months is None else maintenance_months
-    wu = d.workup_months if workup_months is None else workup_months
-    tr = d.transit_days if transit_days is None else transit_days
+    d = _given_over(dd.sea, locals())
+    dep, mnt, wu, tr = d.deployment_months, d.maintenance_months, d.workup_months, d.transit_days
     _need(on_station >= 0, "on_station", f"must be 0 or more, got {on_station}")
     _need(dep > 0, "deployment_months", f"must be more than 0, got {dep}")
     _need(mnt >= 0, "maintenance_months", f"must be 0 or more, got {mnt}")
@@ -382,10 +383,6 @@ def cost_families() -> Mapping[str, CostFamily]:
     )
 
 
-def _or(value: float | None, default: float) -> float:
-    return default if value is None else value
-
-
 def patrol_flying_hours(cap: CapabilityType, defaults: SustainmentDefaults | None = None) -> float:
     """Flying hours a year that one unit of a patrol type flies on round-the-clock stations.
 
@@ -395,18 +392,8 @@ def patrol_flying_hours(cap: CapabilityType, defaults: SustainmentDefaults | Non
     aircraft are spent holding ``aircraft / aircraft_per_station_required`` stations.
     """
     dd = defaults or sustainment_defaults()
-    p = cap.patrol or PatrolProfile()
-    a = dd.air
-    cap_arith = sustain_cap(
-        1,
-        on_station_hours=_or(p.on_station_hours, a.on_station_hours),
-        transit_hours=_or(p.transit_hours, a.transit_hours),
-        turnaround_hours=_or(p.turnaround_hours, a.turnaround_hours),
-        maintenance_hours=_or(p.maintenance_hours, a.maintenance_hours),
-        sustained_sortie_rate=_or(p.sustained_sortie_rate, a.sustained_sortie_rate),
-        availability=_or(p.availability, a.availability),
-        defaults=dd,
-    )
+    # the type's own figures; those it lacks (None) take the defaults in sustain_cap
+    cap_arith = sustain_cap(1, **(cap.patrol or PatrolProfile()).model_dump(), defaults=dd)
     per_day = (
         cap.aircraft * cap_arith.availability * cap_arith.sortie_rate_used * cap_arith.flight_hours
     )
