@@ -17,7 +17,7 @@ from guarantor.forked import Aside, can_fork
 def fork_ok(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skip where forking is off by platform or cores; threads other tests left running (a
     test server's, a cluster's) are ignored here: these children only compute and exit."""
-    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.delenv(forked.PARALLEL_ENV, raising=False)
     if not can_fork():
         pytest.skip("forking is off here (platform or cores)")
