@@ -41,8 +41,8 @@ def _air_units(a: Assessment) -> dict[tuple[str, str], float]:
 
 
 def _entanglement(a: Assessment) -> float:
-    comp = next(c for c in a.document.credibility.components if c["name"] == "entanglement")
-    return float(comp["score"])
+    comp = next(c for c in a.document.credibility.components if c.name == "entanglement")
+    return comp.score
 
 
 @pytest.mark.parametrize("nation", ["GBR", "FRA", "DEU", "NOR", "ITA"])

@@ -130,7 +130,7 @@ def test_ground_hubs_and_intervals(base: Assessment, base_html: str) -> None:
     assert f"{g.p_hold_ukraine_alone:.2f} (90% interval {alone.low:.2f}-{alone.high:.2f})" in block
     assert g.hubs and "Hubs reinforcing the line" in block
     for h in g.hubs:
-        assert h["name"] in block
+        assert h.name in block
 
 
 def test_credibility_interval_and_inputs_from(base: Assessment, base_html: str) -> None:

@@ -77,8 +77,8 @@ def test_tidy_tables_one_row_per_record(base: Assessment, book: Any) -> None:
         "Stations": len(fg.laydown.stations),
         "Units": len(fg.laydown.units),
         "Air raid": 2,
-        "Air raid by weapon": 2 * len(doc.air.raid["weapons"]),
-        "Campaign daily": len(doc.air.campaign["daily"]),
+        "Air raid by weapon": 2 * len(doc.air.raid.weapons),
+        "Campaign daily": len(doc.air.campaign.daily),
         "Ground axes": len(doc.ground.axes),
         "Ground hubs": len(doc.ground.hubs),
         "Credibility": len(doc.credibility.components),
@@ -99,7 +99,7 @@ def test_tidy_tables_one_row_per_record(base: Assessment, book: Any) -> None:
     cost = sum(r["cost (USD/yr)"] for r in records(book, "Assignments"))
     assert cost == pytest.approx(fg.sourcing.total_cost_usd)
     days = records(book, "Campaign daily")
-    assert [d["day"] for d in days] == [d["day"] for d in doc.air.campaign["daily"]]
+    assert [d["day"] for d in days] == [d.day for d in doc.air.campaign.daily]
     assert any(k.startswith("stock of ") and k.endswith("(interceptors)") for k in days[0])
 
 

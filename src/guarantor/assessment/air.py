@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +21,7 @@ from guarantor.airdefence.calibrate import CalibratedEffectiveness, Calibration,
 from guarantor.airdefence.campaign import run_campaign, scenario_tempo
 from guarantor.airdefence.defence import CoalitionAddition, Defence, build_defence
 from guarantor.airdefence.raid import RaidResult, simulate_raid
+from guarantor.assessment.air_results import CampaignSummary, RaidSummary, TempoSummary
 from guarantor.assessment.intervals import Interval, mean_interval
 from guarantor.assessment.laydown import Laydown
 from guarantor.cache import cached, package_files_hash
@@ -51,8 +51,10 @@ class AirSection(BaseModel):
     design_raid_from: str = Field(description="The scenario whose design raid this is.")
     effectiveness: str = Field(description="How the layers' effectiveness was set.")
     calibrated_until: str | None = Field(description="Last report date of the calibration.")
-    raid: dict[str, Any] = Field(description="The design raid against the whole defence.")
-    raid_ukraine_alone: dict[str, Any]
+    raid: RaidSummary = Field(description="The design raid against the whole defence.")
+    raid_ukraine_alone: RaidSummary = Field(
+        description="The same raid against Ukraine's defences alone, on the same numbers."
+    )
     leakers_mean: float
     leakers_mean_interval: Interval
     leakers_mean_ukraine_alone: float
@@ -67,8 +69,8 @@ class AirSection(BaseModel):
         description="Units by layer and zone: Ukraine's own and the coalition's from the plan."
     )
     campaign_days: int
-    campaign: dict[str, Any]
-    tempo: dict[str, Any]
+    campaign: CampaignSummary = Field(description="The air campaign against the defence.")
+    tempo: TempoSummary = Field(description="The campaign's raid tempo.")
     first_empty_day_median: dict[str, float | None]
     interceptor_days: float = Field(
         description="Median day the first interceptor type runs dry (campaign length if none)."
@@ -223,8 +225,8 @@ def run_air(
             "(beta-binomial by weapon class; the prior is shown as a sensitivity)"
         ),
         calibrated_until=until.isoformat(),
-        raid=raid.to_dict(),
-        raid_ukraine_alone=alone.to_dict(),
+        raid=RaidSummary.of(raid),
+        raid_ukraine_alone=RaidSummary.of(alone),
         leakers_mean=float(raid.leakers.mean()),
         leakers_mean_interval=leak_iv,
         leakers_mean_ukraine_alone=float(alone.leakers.mean()),
@@ -235,8 +237,8 @@ def run_air(
         denial_interval=denial_iv,
         defence=_units(defence, ukraine_only),
         campaign_days=days,
-        campaign=campaign.to_dict(),
-        tempo=tempo.to_dict(),
+        campaign=CampaignSummary.of(campaign),
+        tempo=TempoSummary.of(tempo),
         first_empty_day_median=medians,
         interceptor_days=float(min(first)) if first else float(days),
     )

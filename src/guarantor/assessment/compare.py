@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guarantor.assessment.document import Gap
 from guarantor.assessment.intervals import Difference, Interval, paired_difference
 from guarantor.assessment.run import Assessment
 
@@ -43,10 +44,11 @@ class OptionSummary(BaseModel):
     variant_of: str | None
     seed: int
     inputs_sha256: str
+    # The option's what-ifs as applied (WhatIfSection.applied): an echo of user input.
     whatif: dict[str, Any]
     design_raid: str
     design_raid_from: str
-    gaps: list[dict[str, Any]]
+    gaps: list[Gap] = Field(description="The option's biggest gaps, most severe first.")
 
 
 class MetricRow(BaseModel):
@@ -156,7 +158,7 @@ def compare_assessments(assessments: list[Assessment], own_raids: bool = False) 
                 whatif=a.document.whatif.applied,
                 design_raid=a.document.air.design_raid,
                 design_raid_from=a.document.air.design_raid_from,
-                gaps=[g.model_dump() for g in a.document.headline.gaps],
+                gaps=list(a.document.headline.gaps),
             )
             for a in assessments
         ],

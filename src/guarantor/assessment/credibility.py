@@ -8,12 +8,17 @@ so its 90% interval is the score at the low and at the high ends of theirs.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.assessment.air import AirSection
+from guarantor.assessment.credibility_results import (
+    DecisionSummary,
+    ScorecardComponent,
+    Thresholds,
+)
 from guarantor.assessment.ground import GroundSection
 from guarantor.assessment.intervals import Interval
 from guarantor.assessment.laydown import Laydown
@@ -47,10 +52,10 @@ class CredibilitySection(BaseModel):
         description="Points of score per unit of the chance the ground holds and of air denial "
         "(the score is linear in both): how their sampling error carries into the score."
     )
-    components: list[dict[str, Any]]
-    inputs_from: dict[str, str]
-    thresholds: dict[str, Any]
-    decision: dict[str, Any]
+    components: list[ScorecardComponent] = Field(description="The scorecard, row by row.")
+    inputs_from: dict[str, str] = Field(description="Where each input came from.")
+    thresholds: Thresholds
+    decision: DecisionSummary
 
 
 def scorecard_inputs(
@@ -151,7 +156,7 @@ def run_credibility(
     }
     a = Assumptions.from_params(assumptions)
     result = decision(DecisionInputs.from_scorecard(card), a, assumptions)
-    d = result.to_dict()
+    summary, thresholds = DecisionSummary.of(result)
     ends = []
     for p_hold, denial in (
         (ground.p_hold_interval.low, lo_air),
@@ -164,8 +169,8 @@ def run_credibility(
         score_interval=interval,
         expected_payoff_interval=Interval(low=min(ends), high=max(ends)),
         sensitivity=sensitivity,
-        components=[asdict(c) for c in card.components],
+        components=[ScorecardComponent.of(c) for c in card.components],
         inputs_from=inputs.derived,
-        thresholds=d.pop("thresholds"),
-        decision=d,
+        thresholds=thresholds,
+        decision=summary,
     )

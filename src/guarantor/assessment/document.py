@@ -6,6 +6,11 @@ the meaning is unchanged (``headline.figures.*``, ``air.defence``, ``credibility
 ``force_generation.sourcing``); version 2 adds ``whatif``, ``headline.intervals``,
 ``headline.base`` and ``headline.change``, and ``force_generation.laydown``; ``store``, present
 only for a scenario read from a store, names the store and the version read.
+
+Every model's section is typed down to its leaves (the raid and campaign summaries, the axes
+and hubs of the front, the scorecard's components, the decision and its thresholds, the
+scenario's sites), so readers use attributes and the schema says what each number is; only
+the echoes of the user's options and what-ifs stay free mappings.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from guarantor.assessment.intervals import Difference, Interval
 from guarantor.assessment.laydown import Laydown
 from guarantor.data import DatasetSource
 from guarantor.deployment.result import DeploymentResult
+from guarantor.model import Site
 from guarantor.sourcing import LandSustainment, SourcingResult
 
 if TYPE_CHECKING:
@@ -44,6 +50,8 @@ class Meta(BaseModel):
     variant_of: str | None
     seed: int
     streams: list[str] = Field(description="The seed tree's streams, one per model.")
+    # The options as the caller gave them (AssessOptions.to_dict): an echo of user input whose
+    # shape follows the options model, recorded for reproducibility, not read by any model.
     options: dict[str, Any]
     inputs_sha256: str
     package_version: str
@@ -74,6 +82,9 @@ class WhatIfSection(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    # ``applied`` and ``from_scenario`` echo the user's what-ifs (WhatIf.changes()): only the
+    # fields set away from their defaults, keyed by the WhatIf field names; the typed WhatIf
+    # is the model's input, and readers list these pairs rather than read single keys.
     applied: dict[str, Any] = Field(description="Each what-if set away from its default.")
     from_scenario: dict[str, Any] | None = Field(
         description="What-ifs the scenario file itself defines (an option as a what-if)."
@@ -95,7 +106,7 @@ class ScenarioSummary(BaseModel):
     contributors: list[str]
     pledges: int
     requirements: int
-    sites: list[dict[str, Any]]
+    sites: list[Site] = Field(description="The scenario's stations, as its file gives them.")
     as_of: str
     newest_figure: str | None = Field(
         default=None, description="Date of the newest cited figure (how current the picture is)."

@@ -59,17 +59,17 @@ def _sourcing_gaps(plan: SourcingResult) -> list[Gap]:
 def _ground_gaps(ground: GroundSection) -> list[Gap]:
     out = []
     for a in ground.axes:
-        p = float(a["p_breakthrough"])
-        need = a.get("brigades_to_hold")
+        p = a.p_breakthrough
+        need = a.brigades_to_hold
         extra = (
-            f"; about {need:g} brigades needed to hold against {a['defender_brigades']:g} there"
-            if need is not None and need > a["defender_brigades"]
+            f"; about {need:g} brigades needed to hold against {a.defender_brigades:g} there"
+            if need is not None and need > a.defender_brigades
             else ""
         )
         out.append(
             Gap(
                 severity=p,
-                text=f"{p:.0%} chance the {a['name']} axis breaks within {ground.days} days{extra}",
+                text=f"{p:.0%} chance the {a.name} axis breaks within {ground.days} days{extra}",
                 source="ground",
             )
         )
@@ -101,12 +101,12 @@ def _air_gaps(air: AirSection, rules: ParamSet) -> list[Gap]:
 
 def _credibility_gaps(cred: CredibilitySection, rules: ParamSet) -> list[Gap]:
     comps = cred.components
-    mean_w = (sum(c["weight"] for c in comps) / len(comps)) or 1.0
+    mean_w = (sum(c.weight for c in comps) / len(comps)) or 1.0
     weight = rules.num("headline", "component_weight")
     return [
         Gap(
-            severity=(100 - c["score"]) / 100 * (c["weight"] / mean_w) * weight,
-            text=f"credibility: {c['name'].replace('_', ' ')} scores {c['score']:.0f}/100",
+            severity=(100 - c.score) / 100 * (c.weight / mean_w) * weight,
+            text=f"credibility: {c.name.replace('_', ' ')} scores {c.score:.0f}/100",
             source="credibility",
         )
         for c in comps
@@ -149,8 +149,8 @@ def figures(
         design_raid_leakers_mean_ukraine_alone=air.leakers_mean_ukraine_alone,
         p_front_holds=ground.p_hold,
         p_front_holds_ukraine_alone=ground.p_hold_ukraine_alone,
-        p_nato_war=float(cred.decision["p_nato_war"]),
-        expected_payoff=float(cred.decision["expected_payoff"]),
+        p_nato_war=cred.decision.p_nato_war,
+        expected_payoff=cred.decision.expected_payoff,
     )
     intervals = {k: Interval.exact(float(v)) for k, v in fig.model_dump().items()}
     intervals.update(

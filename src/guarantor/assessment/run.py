@@ -250,7 +250,7 @@ def assess(
             contributors=[c.code for c in run.scenario.contributors],
             pledges=len(run.scenario.pledges),
             requirements=len(run.scenario.requirements),
-            sites=[s.model_dump(mode="json") for s in run.scenario.sites],
+            sites=list(run.scenario.sites),
             as_of=run.scenario.as_of,
             newest_figure=newest_figure(run.scenario),
         ),

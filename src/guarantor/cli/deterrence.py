@@ -123,7 +123,7 @@ def deter(
                 "days": ground.days,
                 "p_any_breakthrough": ground.p_any_breakthrough,
                 "p_any_breakthrough_ukraine_alone": ground.p_any_breakthrough_ukraine_alone,
-                "axes": {a["name"]: a["p_breakthrough"] for a in ground.axes},
+                "axes": {a.name: a.p_breakthrough for a in ground.axes},
             }
             if p_hold is None
             else None
@@ -136,31 +136,31 @@ def deter(
     for col in ("component", "score", "weight", "inputs", "rule"):
         table.add_column(col)
     for c in result.components:
-        ins = ", ".join(f"{k}={v}" for k, v in c["inputs"].items())
+        ins = ", ".join(f"{k}={v}" for k, v in c.inputs.model_dump().items())
         table.add_row(
-            escape(c["name"]),
-            f"{c['score']:.1f}",
-            f"{c['weight']:g}",
+            escape(c.name),
+            f"{c.score:.1f}",
+            f"{c.weight:g}",
             escape(ins),
-            escape(c["rule"]),
+            escape(c.rule),
         )
     console.print(table)
     d = result.decision
     console.print(
-        f"Expected payoff of renewed war: {d['expected_payoff']:+.1f} points "
-        f"({'pays' if d['pays'] else 'does not pay'}); chance of success {d['p_success']:.2f}, "
-        f"chance of war with NATO states {d['p_nato_war']:.2f}."
+        f"Expected payoff of renewed war: {d.expected_payoff:+.1f} points "
+        f"({'pays' if d.pays else 'does not pay'}); chance of success {d.p_success:.2f}, "
+        f"chance of war with NATO states {d.p_nato_war:.2f}."
     )
-    console.print(escape(result.thresholds["statement"]))
+    console.print(escape(result.thresholds.statement))
     tor = Table(title="Tornado: payoff at each assumption's low and high end")
     for col in ("assumption", "low", "high", "payoff low", "payoff high"):
         tor.add_column(col, justify="right")
-    for row in d["tornado"]:
+    for row in d.tornado:
         tor.add_row(
-            escape(row["name"]),
-            f"{row['low']:g}",
-            f"{row['high']:g}",
-            f"{row['payoff_low']:+.1f}",
-            f"{row['payoff_high']:+.1f}",
+            escape(row.name),
+            f"{row.low:g}",
+            f"{row.high:g}",
+            f"{row.payoff_low:+.1f}",
+            f"{row.payoff_high:+.1f}",
         )
     console.print(tor)

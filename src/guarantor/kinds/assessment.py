@@ -85,7 +85,7 @@ def _ground_row(run: PipelineRun) -> Row:
         "p_front_holds": float(g.p_hold),
         "p_front_holds_ukraine_alone": float(g.p_hold_ukraine_alone),
     }
-    row.update({f"p_breakthrough.{a['name']}": float(a["p_breakthrough"]) for a in g.axes})
+    row.update({f"p_breakthrough.{a.name}": a.p_breakthrough for a in g.axes})
     return row
 
 
@@ -122,12 +122,12 @@ def _deter_row(run: PipelineRun) -> Row:
     c, g = run.credibility, run.ground
     assert c is not None and g is not None
     row: Row = {"strength_score": float(c.score)}
-    row.update({f"score.{x['name']}": float(x["score"]) for x in c.components})
+    row.update({f"score.{x.name}": x.score for x in c.components})
     row.update(
         {
-            "expected_payoff": float(c.decision["expected_payoff"]),
-            "war_pays": bool(c.decision["pays"]),
-            "p_nato_war": float(c.decision["p_nato_war"]),
+            "expected_payoff": c.decision.expected_payoff,
+            "war_pays": c.decision.pays,
+            "p_nato_war": c.decision.p_nato_war,
             "p_front_holds": float(g.p_hold),
         }
     )

@@ -1,9 +1,7 @@
 """Air and missile defence: the calibrated design raid with and without the coalition, the prior
-as a sensitivity, and the campaign. ``air.raid`` and ``air.campaign`` are still plain dicts."""
+as a sensitivity, and the campaign."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from guarantor.assessment.air import AirSection
 from guarantor.report.blocks import Block, Chart, Note, Section, Table, fmt, layout, with_interval
@@ -82,44 +80,46 @@ def _weapons_table(air: AirSection) -> Table:
         ],
         [
             [
-                w["model"],
-                fmt(w["launched"]),
-                fmt(float(w["neutralized_mean"])),
-                fmt(float(w["neutralized_p05"])),
-                fmt(float(w["neutralized_p95"])),
-                fmt(float(u["neutralized_mean"])),
+                w.model,
+                fmt(w.launched),
+                fmt(w.neutralized_mean),
+                fmt(w.neutralized_p05),
+                fmt(w.neutralized_p95),
+                fmt(u.neutralized_mean),
             ]
-            for w, u in zip(raid["weapons"], alone["weapons"], strict=True)
+            for w, u in zip(raid.weapons, alone.weapons, strict=True)
         ],
-        caption=f"Design raid {air.design_raid}: {raid['trials']:,} trials",
+        caption=f"Design raid {air.design_raid}: {raid.trials:,} trials",
     )
 
 
-def _pair(name: str, raid: dict[str, Any], alone: dict[str, Any], key: str) -> list[str]:
-    digits = 2 if key.startswith("cost_exchange") else 1
-    return [name, fmt(_num(raid.get(key)), digits), fmt(_num(alone.get(key)), digits)]
-
-
-def _num(v: Any) -> float | None:
-    return None if v is None else float(v)
+def _pair(name: str, with_c: float, alone: float, digits: int = 1) -> list[str]:
+    return [name, fmt(with_c, digits), fmt(alone, digits)]
 
 
 def _costs_table(air: AirSection) -> Table:
     raid, alone = air.raid, air.raid_ukraine_alone
     rows = [
-        _pair("leakers (mean)", raid, alone, "leakers_mean"),
-        _pair("leakers (p95)", raid, alone, "leakers_p95"),
-        _pair("defender cost, USD (mean)", raid, alone, "defender_cost_usd_mean"),
-        _pair("attacker cost, USD", raid, alone, "attacker_cost_usd"),
-        _pair("cost-exchange ratio (defender/attacker)", raid, alone, "cost_exchange_ratio_mean"),
+        _pair("leakers (mean)", raid.leakers_mean, alone.leakers_mean),
+        _pair("leakers (p95)", raid.leakers_p95, alone.leakers_p95),
+        _pair(
+            "defender cost, USD (mean)", raid.defender_cost_usd_mean, alone.defender_cost_usd_mean
+        ),
+        _pair("attacker cost, USD", raid.attacker_cost_usd, alone.attacker_cost_usd),
+        _pair(
+            "cost-exchange ratio (defender/attacker)",
+            raid.cost_exchange_ratio_mean,
+            alone.cost_exchange_ratio_mean,
+            2,
+        ),
     ]
     rows += [
         [
             f"interceptors used: {k}",
-            fmt(float(v)),
-            fmt(float(alone["interceptors_used_mean"].get(k, 0.0))),
+            fmt(v),
+            fmt(alone.interceptors_used_mean.get(k, 0.0)),
         ]
-        for k, v in raid["interceptors_used_mean"].items()
+        for k, v in raid.interceptors_used_mean.items()
     ]
     return Table(
         ["", "with coalition", "Ukraine alone"], rows, caption="One raid: outcome and cost"
@@ -128,7 +128,7 @@ def _costs_table(air: AirSection) -> Table:
 
 def _zone_chart(air: AirSection) -> Chart:
     raid, alone = air.raid, air.raid_ukraine_alone
-    zones = list(raid["leakers_by_zone_mean"])
+    zones = list(raid.leakers_by_zone_mean)
     return Chart(
         "chart-leakers-zone",
         [
@@ -136,13 +136,13 @@ def _zone_chart(air: AirSection) -> Chart:
                 "type": "bar",
                 "name": "with coalition",
                 "x": zones,
-                "y": [raid["leakers_by_zone_mean"][z] for z in zones],
+                "y": [raid.leakers_by_zone_mean[z] for z in zones],
             },
             {
                 "type": "bar",
                 "name": "Ukraine alone",
                 "x": zones,
-                "y": [alone["leakers_by_zone_mean"].get(z) for z in zones],
+                "y": [alone.leakers_by_zone_mean.get(z) for z in zones],
             },
         ],
         layout("Leakers by zone (mean)", barmode="group"),
@@ -150,8 +150,8 @@ def _zone_chart(air: AirSection) -> Chart:
 
 
 def _campaign_charts(air: AirSection) -> list[Block]:
-    daily = air.campaign["daily"]
-    days = [d["day"] for d in daily]
+    daily = air.campaign.daily
+    days = [d.day for d in daily]
     leakers = Chart(
         "chart-campaign-leakers",
         [
@@ -160,14 +160,14 @@ def _campaign_charts(air: AirSection) -> list[Block]:
                 "mode": "lines",
                 "name": "leakers (mean)",
                 "x": days,
-                "y": [d["leakers_mean"] for d in daily],
+                "y": [d.leakers_mean for d in daily],
             },
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": "leakers (p95)",
                 "x": days,
-                "y": [d["leakers_p95"] for d in daily],
+                "y": [d.leakers_p95 for d in daily],
                 "line": {"dash": "dot"},
             },
         ],
@@ -176,7 +176,7 @@ def _campaign_charts(air: AirSection) -> list[Block]:
             xaxis={"title": {"text": "day"}},
         ),
     )
-    types = sorted({k for d in daily for k in d["stock_mean"]})
+    types = sorted({k for d in daily for k in d.stock_mean})
     stocks = Chart(
         "chart-campaign-stocks",
         [
@@ -185,7 +185,7 @@ def _campaign_charts(air: AirSection) -> list[Block]:
                 "mode": "lines",
                 "name": t,
                 "x": days,
-                "y": [d["stock_mean"].get(t) for d in daily],
+                "y": [d.stock_mean.get(t) for d in daily],
             }
             for t in types
         ],
@@ -204,12 +204,12 @@ def _runout_table(air: AirSection) -> Table:
         [
             [
                 k,
-                f"{v['share_run_out']:.0%}",
-                fmt(v["day_p05"]),
-                fmt(v["day_p50"]),
-                fmt(v["day_p95"]),
+                f"{v.share_run_out:.0%}",
+                fmt(v.day_p05),
+                fmt(v.day_p50),
+                fmt(v.day_p95),
             ]
-            for k, v in air.campaign["runout"].items()
+            for k, v in air.campaign.runout.items()
         ],
         caption="When interceptors run out",
     )
@@ -218,8 +218,8 @@ def _runout_table(air: AirSection) -> Table:
 def _tempo_note(air: AirSection) -> Note:
     t = air.tempo
     return Note(
-        f"Tempo: {t['source']}; a raid on {t['raid_probability']:.0%} of nights, "
-        f"{t['mean_drones']:.0f} drones and {t['mean_missiles']:.1f} missiles on average."
+        f"Tempo: {t.source}; a raid on {t.raid_probability:.0%} of nights, "
+        f"{t.mean_drones:.0f} drones and {t.mean_missiles:.1f} missiles on average."
     )
 
 

@@ -1,17 +1,16 @@
 """Credibility: the scorecard with its interval and where its inputs came from, and the
-adversary's decision model. ``components``, ``decision`` and ``thresholds`` are still dicts."""
+adversary's decision model."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from guarantor.assessment.credibility import CredibilitySection
+from guarantor.assessment.credibility_results import ScorecardComponent
 from guarantor.report.blocks import Chart, Note, Section, Table, fmt, layout, with_interval
 
 
-def _inputs(x: dict[str, Any]) -> str:
+def _inputs(x: ScorecardComponent) -> str:
     return "; ".join(
-        f"{k}={fmt(v, 2) if isinstance(v, float) else v}" for k, v in x["inputs"].items()
+        f"{k}={fmt(v, 2) if isinstance(v, float) else v}" for k, v in x.inputs.model_dump().items()
     )
 
 
@@ -22,11 +21,11 @@ def _scorecard(c: CredibilitySection) -> Table:
         ["component", "score", "weight", "inputs", "rule"],
         [
             [
-                x["name"].replace("_", " "),
-                f"{x['score']:.0f}",
-                fmt(float(x["weight"]), 2),
+                x.name.replace("_", " "),
+                f"{x.score:.0f}",
+                fmt(x.weight, 2),
                 _inputs(x),
-                x["rule"],
+                x.rule,
             ]
             for x in c.components
         ],
@@ -56,37 +55,29 @@ def _interval_note(c: CredibilitySection) -> Note:
 def _decision_note(c: CredibilitySection) -> Note:
     d = c.decision
     iv = c.expected_payoff_interval
-    payoff = with_interval(f"{d['expected_payoff']:.2f}", f"{iv.low:.2f}", f"{iv.high:.2f}")
+    payoff = with_interval(f"{d.expected_payoff:.2f}", f"{iv.low:.2f}", f"{iv.high:.2f}")
     return Note(
         f"Adversary decision model: expected payoff of renewed war {payoff} "
-        f"({'pays' if d['pays'] else 'does not pay'}); chance of success {d['p_success']:.0%}, "
-        f"chance of war with NATO states {d['p_nato_war']:.0%}.",
-        "warning" if d["pays"] else "good",
+        f"({'pays' if d.pays else 'does not pay'}); chance of success {d.p_success:.0%}, "
+        f"chance of war with NATO states {d.p_nato_war:.0%}.",
+        "warning" if d.pays else "good",
     )
 
 
 def _thresholds(c: CredibilitySection) -> Table:
-    th = c.thresholds
     return Table(
         ["threshold", "value", "meaning"],
         [
-            [
-                k.replace("_", " "),
-                "none in range" if v is None else fmt(v, 2),
-                th.get(f"{k}_note", ""),
-            ]
-            for k, v in th.items()
-            if k != "statement"
-            and not k.endswith("_note")
-            and (v is None or (isinstance(v, int | float) and not isinstance(v, bool)))
+            [k.replace("_", " "), "none in range" if v is None else fmt(v, 2), note]
+            for k, v, note in c.thresholds.crossings()
         ],
         caption="Break-even thresholds",
     )
 
 
 def _tornado(c: CredibilitySection) -> Chart:
-    tornado = sorted(c.decision.get("tornado", []), key=lambda t: t["swing"])
-    names = [t["name"] for t in tornado]
+    tornado = sorted(c.decision.tornado, key=lambda t: t.swing)
+    names = [t.name for t in tornado]
     return Chart(
         "chart-tornado",
         [
@@ -95,14 +86,14 @@ def _tornado(c: CredibilitySection) -> Chart:
                 "orientation": "h",
                 "name": "low",
                 "y": names,
-                "x": [t["payoff_low"] - t["base"] for t in tornado],
+                "x": [t.payoff_low - t.base for t in tornado],
             },
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": "high",
                 "y": names,
-                "x": [t["payoff_high"] - t["base"] for t in tornado],
+                "x": [t.payoff_high - t.base for t in tornado],
             },
         ],
         layout("Tornado: change in the adversary's expected payoff", barmode="overlay"),

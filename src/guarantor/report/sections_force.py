@@ -58,8 +58,8 @@ def map_section(doc: AssessmentDocument) -> Section:
                     zone_cover(doc),
                     axes=[
                         AxisMark(
-                            str(a["name"]),
-                            f"P(break) {float(a['p_breakthrough']):.0%} in {doc.ground.days} days",
+                            a.name,
+                            f"P(break) {a.p_breakthrough:.0%} in {doc.ground.days} days",
                         )
                         for a in doc.ground.axes
                     ],

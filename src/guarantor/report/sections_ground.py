@@ -1,11 +1,8 @@
-"""Ground: whether the line holds, axis by axis, with the plan's hubs reinforcing it.
-``ground.axes`` and ``ground.hubs`` are still plain dicts."""
+"""Ground: whether the line holds, axis by axis, with the plan's hubs reinforcing it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from guarantor.assessment.ground import GroundSection
+from guarantor.assessment.ground import AxisSummary, GroundSection
 from guarantor.assessment.intervals import Interval
 from guarantor.report.blocks import Block, Chart, Note, Section, Table, fmt, layout, with_interval
 
@@ -14,24 +11,24 @@ def _p(value: float, iv: Interval) -> str:
     return with_interval(f"{value:.2f}", f"{iv.low:.2f}", f"{iv.high:.2f}")
 
 
-def _axis_row(ax: dict[str, Any]) -> list[str]:
-    fts = ax["force_to_space"]
-    lo, hi = fts["doctrine_km"]
+def _axis_row(ax: AxisSummary) -> list[str]:
+    fts = ax.force_to_space
+    lo, hi = fts.doctrine_km
     return [
-        ax["name"],
-        fmt(ax["length_km"]),
-        fmt(ax["defender_brigades"]),
-        f"{fmt(fts['km_per_brigade'])} ({fts['status']}; doctrine {lo:g}-{hi:g})",
-        fmt(ax["force_ratio"], 2),
-        f"{ax['p_breakthrough']:.0%}",
-        f"{ax['p_breakthrough_ukraine_alone']:.0%}",
-        fmt(ax["days_to_breakthrough"]["p50"]),
-        fmt(ax["brigades_to_hold"]),
+        ax.name,
+        fmt(ax.length_km),
+        fmt(ax.defender_brigades),
+        f"{fmt(fts.km_per_brigade)} ({fts.status}; doctrine {lo:g}-{hi:g})",
+        fmt(ax.force_ratio, 2),
+        f"{ax.p_breakthrough:.0%}",
+        f"{ax.p_breakthrough_ukraine_alone:.0%}",
+        fmt(ax.days_to_breakthrough.p50),
+        fmt(ax.brigades_to_hold),
     ]
 
 
 def _axes_table(g: GroundSection) -> Table:
-    hold_p = g.axes[0]["hold_probability"] if g.axes else 0
+    hold_p = g.axes[0].hold_probability if g.axes else 0
     return Table(
         [
             "axis",
@@ -46,7 +43,7 @@ def _axes_table(g: GroundSection) -> Table:
         ],
         [_axis_row(ax) for ax in g.axes],
         caption="Axes (highlighted: 20% or more chance of breakthrough)",
-        highlight={i for i, ax in enumerate(g.axes) if ax["p_breakthrough"] >= 0.2},
+        highlight={i for i, ax in enumerate(g.axes) if ax.p_breakthrough >= 0.2},
     )
 
 
@@ -60,10 +57,10 @@ def _hubs(g: GroundSection) -> Block:
         ["hub", "combat personnel", "days to reach the line", "nations"],
         [
             [
-                h["name"],
-                fmt(h["combat_personnel"]),
-                fmt(float(h["reaction_days"])),
-                ", ".join(h["nations"]),
+                h.name,
+                fmt(h.combat_personnel),
+                fmt(h.reaction_days),
+                ", ".join(h.nations),
             ]
             for h in g.hubs
         ],
@@ -78,9 +75,9 @@ def _cdf_chart(g: GroundSection) -> Chart:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": ax["name"],
-                "x": [c["day"] for c in ax["cdf"]],
-                "y": [c["p"] for c in ax["cdf"]],
+                "name": ax.name,
+                "x": [c.day for c in ax.cdf],
+                "y": [c.p for c in ax.cdf],
             }
             for ax in g.axes
         ],

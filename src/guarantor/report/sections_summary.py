@@ -94,9 +94,9 @@ def summary_section(doc: AssessmentDocument) -> Section:
             caption="The three biggest gaps",
         ),
     ]
-    statement = doc.credibility.thresholds.get("statement")
+    statement = doc.credibility.thresholds.statement
     if statement:
-        blocks.append(Note(str(statement), "warning"))
+        blocks.append(Note(statement, "warning"))
     return Section("summary", "Executive summary", blocks)
 
 

@@ -4,14 +4,12 @@ hubs, and credibility with its decision sensitivity (one row per record).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from guarantor.assessment.air_results import RaidSummary
 from guarantor.assessment.document import AssessmentDocument
-from guarantor.report.workbook_cells import Field, Sheet, entry, figure, nested, number, records
+from guarantor.report.workbook_cells import Field, Sheet, number, records
 
 
-def _cases(doc: AssessmentDocument) -> list[tuple[str, Mapping[str, Any]]]:
+def _cases(doc: AssessmentDocument) -> list[tuple[str, RaidSummary]]:
     return [("with coalition", doc.air.raid), ("Ukraine alone", doc.air.raid_ukraine_alone)]
 
 
@@ -35,7 +33,12 @@ def _air_raid(doc: AssessmentDocument) -> Sheet:
         "Air raid",
         ["case", "design raid (date)", "raid size (weapons)", *(h for _, h in keys)],
         [
-            [case, air.design_raid, air.design_raid_size, *(number(raid.get(k)) for k, _ in keys)]
+            [
+                case,
+                air.design_raid,
+                air.design_raid_size,
+                *(number(getattr(raid, k)) for k, _ in keys),
+            ]
             for case, raid in _cases(doc)
         ],
     )
@@ -55,16 +58,16 @@ def _air_weapons(doc: AssessmentDocument) -> Sheet:
         ],
     )
     for case, raid in _cases(doc):
-        for w in raid.get("weapons") or []:
+        for w in raid.weapons:
             sheet.rows.append(
                 [
                     case,
-                    w.get("model"),
-                    number(w.get("launched")),
-                    number(w.get("neutralized_mean")),
-                    number(w.get("neutralized_p05")),
-                    number(w.get("neutralized_p95")),
-                    number(w.get("decoys_mean")),
+                    w.model,
+                    number(w.launched),
+                    number(w.neutralized_mean),
+                    number(w.neutralized_p05),
+                    number(w.neutralized_p95),
+                    number(w.decoys_mean),
                 ]
             )
     return sheet
@@ -82,8 +85,8 @@ def _air_zones(doc: AssessmentDocument) -> Sheet:
             "leakers Ukraine alone, mean (weapons)",
         ],
     )
-    with_c = nested(doc.air.raid, "leakers_by_zone_mean") or {}
-    alone = nested(doc.air.raid_ukraine_alone, "leakers_by_zone_mean") or {}
+    with_c = doc.air.raid.leakers_by_zone_mean
+    alone = doc.air.raid_ukraine_alone.leakers_by_zone_mean
     for layer, zones in doc.air.defence.items():
         for zone, units in zones.items():
             sheet.rows.append(
@@ -100,10 +103,10 @@ def _air_zones(doc: AssessmentDocument) -> Sheet:
 
 
 def _campaign(doc: AssessmentDocument) -> Sheet:
-    daily: list[Mapping[str, Any]] = list(nested(doc.air.campaign, "daily") or [])
+    daily = doc.air.campaign.daily
     stocks: list[str] = []
     for day in daily:
-        for kind in day.get("stock_mean") or {}:
+        for kind in day.stock_mean:
             if kind not in stocks:
                 stocks.append(kind)
     sheet = Sheet(
@@ -120,16 +123,16 @@ def _campaign(doc: AssessmentDocument) -> Sheet:
         ],
     )
     for day in daily:
-        stock = day.get("stock_mean") or {}
+        stock = day.stock_mean
         sheet.rows.append(
             [
-                number(day.get("day")),
-                number(day.get("launched_mean")),
-                number(day.get("leakers_mean")),
-                number(day.get("leakers_p95")),
-                number(day.get("neutralized_share_mean")),
-                number(day.get("defender_cost_cum_usd_mean")),
-                number(day.get("attacker_cost_cum_usd_mean")),
+                number(day.day),
+                number(day.launched_mean),
+                number(day.leakers_mean),
+                number(day.leakers_p95),
+                number(day.neutralized_share_mean),
+                number(day.defender_cost_cum_usd_mean),
+                number(day.attacker_cost_cum_usd_mean),
                 *(number(stock.get(k)) for k in stocks),
             ]
         )
@@ -137,7 +140,7 @@ def _campaign(doc: AssessmentDocument) -> Sheet:
 
 
 def _runout(doc: AssessmentDocument) -> Sheet:
-    runout: Mapping[str, Any] = nested(doc.air.campaign, "runout") or {}
+    runout = doc.air.campaign.runout
     return Sheet(
         "Interceptor run-out",
         [
@@ -150,13 +153,12 @@ def _runout(doc: AssessmentDocument) -> Sheet:
         [
             [
                 kind,
-                number(r.get("share_run_out")),
-                number(r.get("day_p05")),
-                number(r.get("day_p50")),
-                number(r.get("day_p95")),
+                number(r.share_run_out),
+                number(r.day_p05),
+                number(r.day_p50),
+                number(r.day_p95),
             ]
             for kind, r in runout.items()
-            if isinstance(r, Mapping)
         ],
     )
 
@@ -164,58 +166,57 @@ def _runout(doc: AssessmentDocument) -> Sheet:
 def _axes(doc: AssessmentDocument) -> Sheet:
     days = doc.ground.days
     columns: list[tuple[str, Field]] = [
-        ("axis", entry("name")),
-        ("length (km)", figure("length_km")),
-        ("defender brigades", figure("defender_brigades")),
-        ("defender personnel", figure("defender_personnel")),
-        ("attacker combatants", figure("attacker_combatants")),
-        ("force ratio (attacker:defender)", figure("force_ratio")),
-        ("km per brigade", figure("force_to_space", "km_per_brigade")),
-        ("force-to-space status", entry("force_to_space", "status")),
-        (f"P(breakthrough in {days} days)", figure("p_breakthrough")),
-        (f"P(breakthrough in {days} days), Ukraine alone", figure("p_breakthrough_ukraine_alone")),
-        ("days to breakthrough, p10", figure("days_to_breakthrough", "p10")),
-        ("days to breakthrough, p50", figure("days_to_breakthrough", "p50")),
-        ("days to breakthrough, p90", figure("days_to_breakthrough", "p90")),
-        ("brigades to hold", figure("brigades_to_hold")),
-        ("chance aimed at by brigades to hold", figure("hold_probability")),
+        ("axis", "name"),
+        ("length (km)", "length_km"),
+        ("defender brigades", "defender_brigades"),
+        ("defender personnel", "defender_personnel"),
+        ("attacker combatants", "attacker_combatants"),
+        ("force ratio (attacker:defender)", "force_ratio"),
+        ("km per brigade", lambda a: a.force_to_space.km_per_brigade),
+        ("force-to-space status", lambda a: a.force_to_space.status),
+        (f"P(breakthrough in {days} days)", "p_breakthrough"),
+        (f"P(breakthrough in {days} days), Ukraine alone", "p_breakthrough_ukraine_alone"),
+        ("days to breakthrough, p10", lambda a: a.days_to_breakthrough.p10),
+        ("days to breakthrough, p50", lambda a: a.days_to_breakthrough.p50),
+        ("days to breakthrough, p90", lambda a: a.days_to_breakthrough.p90),
+        ("brigades to hold", "brigades_to_hold"),
+        ("chance aimed at by brigades to hold", "hold_probability"),
     ]
     return records("Ground axes", columns, doc.ground.axes)
 
 
 def _hubs(doc: AssessmentDocument) -> Sheet:
     columns: list[tuple[str, Field]] = [
-        ("hub", entry("name")),
-        ("combat personnel", figure("combat_personnel")),
-        ("days to reach the line", figure("reaction_days")),
-        ("nations", entry("nations")),
+        ("hub", "name"),
+        ("combat personnel", "combat_personnel"),
+        ("days to reach the line", "reaction_days"),
+        ("nations", "nations"),
     ]
     return records("Ground hubs", columns, doc.ground.hubs)
 
 
 def _credibility(doc: AssessmentDocument) -> Sheet:
     columns: list[tuple[str, Field]] = [
-        ("component", entry("name")),
-        ("score (0-100)", figure("score")),
-        ("weight (0-1)", figure("weight")),
-        ("rule", entry("rule")),
-        ("inputs", entry("inputs")),
+        ("component", "name"),
+        ("score (0-100)", "score"),
+        ("weight (0-1)", "weight"),
+        ("rule", "rule"),
+        ("inputs", lambda c: c.inputs.model_dump()),
     ]
     return records("Credibility", columns, doc.credibility.components)
 
 
 def _tornado(doc: AssessmentDocument) -> Sheet:
     columns: list[tuple[str, Field]] = [
-        ("assumption", entry("name")),
-        ("low value", figure("low")),
-        ("high value", figure("high")),
-        ("expected payoff at low (model units)", figure("payoff_low")),
-        ("expected payoff at high (model units)", figure("payoff_high")),
-        ("swing (model units)", figure("swing")),
-        ("expected payoff as assessed (model units)", figure("base")),
+        ("assumption", "name"),
+        ("low value", "low"),
+        ("high value", "high"),
+        ("expected payoff at low (model units)", "payoff_low"),
+        ("expected payoff at high (model units)", "payoff_high"),
+        ("swing (model units)", "swing"),
+        ("expected payoff as assessed (model units)", "base"),
     ]
-    bars = [t for t in doc.credibility.decision.get("tornado") or [] if isinstance(t, Mapping)]
-    return records("Decision sensitivity", columns, bars)
+    return records("Decision sensitivity", columns, doc.credibility.decision.tornado)
 
 
 def defence_sheets(doc: AssessmentDocument) -> list[Sheet]:

@@ -63,7 +63,7 @@ def cell_value(value: Any) -> Cell:
 
 
 def number(value: Any) -> float | int | None:
-    """A number from the document's plain dicts (None for anything else)."""
+    """A number as a cell holds it (None for anything else, booleans included)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
@@ -80,16 +80,6 @@ def number_or_text(value: str | None) -> float | str | None:
     return number if math.isfinite(number) else value
 
 
-def nested(data: Mapping[str, Any], *keys: str) -> Any:
-    """``data[k1][k2]...`` or None where a level is missing."""
-    value: Any = data
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
 def records(name: str, columns: Sequence[tuple[str, Field]], items: Iterable[Any]) -> Sheet:
     """A sheet of one row a record: each column is its header and what fills it (the record's
     attribute of that name, or a function of the record), so a header stands by its value."""
@@ -98,13 +88,3 @@ def records(name: str, columns: Sequence[tuple[str, Field]], items: Iterable[Any
         [header for header, _ in columns],
         [[f(item) if callable(f) else getattr(item, f) for _, f in columns] for item in items],
     )
-
-
-def entry(*keys: str) -> Callable[[Mapping[str, Any]], Any]:
-    """A column read from records held as mappings (``keys`` nested), as it is."""
-    return lambda record: nested(record, *keys)
-
-
-def figure(*keys: str) -> Callable[[Mapping[str, Any]], float | int | None]:
-    """A column of numbers read from records held as mappings (``keys`` nested)."""
-    return lambda record: number(nested(record, *keys))
