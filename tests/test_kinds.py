@@ -74,6 +74,7 @@ def test_the_registry_holds_the_kinds_and_their_aliases() -> None:
 def test_every_kind_runs_on_the_bundled_scenario(scenario: Scenario, name: str) -> None:
     kind = get_kind(name)
     steps: list[tuple[str | None, float]] = []
+
     def progress(frac: float, step: str | None = None) -> None:
         steps.append((step, frac))
 
