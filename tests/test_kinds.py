@@ -75,8 +75,8 @@ def test_every_kind_runs_on_the_bundled_scenario(scenario: Scenario, name: str) 
     kind = get_kind(name)
     steps: list[tuple[str | None, float]] = []
 
-    def progress(frac: float, step: str | None = None) -> None:
-        steps.append((step, frac))
+    def progress(fraction: float, message: str | None = None) -> None:
+        steps.append((message, fraction))
 
     result = kind(scenario, SMALL[name], progress)
     out = kind.to_json(result)
