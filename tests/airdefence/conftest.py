@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ def single_layer(
     capacity_per_unit: float = 1000.0,
     pk: float = 0.6,
     shots: int = 1,
-    doctrine: str = "sls",
+    doctrine: Literal["sls", "salvo"] = "sls",
     magazine: float = np.inf,
     engagement: str = "cruise",
 ) -> Defence:
@@ -35,7 +36,7 @@ def single_layer(
                 pk={engagement: pk},
                 capacity_share={},
                 shots={engagement: shots},
-                doctrine=doctrine,  # type: ignore[arg-type]
+                doctrine=doctrine,
                 cost_per_shot_usd={engagement: 1000.0},
                 magazine_per_unit=None if np.isinf(magazine) else magazine,
             )

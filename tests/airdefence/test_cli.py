@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
+from typer.testing import Result
 
 Cli = Callable[..., Result]
 RAID = "Shahed-136/131=810,Iskander-K=9,Iskander-M/KN-23=4"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -35,7 +36,7 @@ FLAT = NightVariation({})
 
 
 @pytest.mark.parametrize(("doctrine", "shots"), [("sls", 1), ("sls", 2), ("sls", 3), ("salvo", 2)])
-def test_single_layer_reduces_to_a_binomial(doctrine: str, shots: int) -> None:
+def test_single_layer_reduces_to_a_binomial(doctrine: Literal["sls", "salvo"], shots: int) -> None:
     n, pk = 40, 0.55
     d = single_layer(pk=pk, shots=shots, doctrine=doctrine)
     r = simulate_raid(d, {"Kalibr": n}, 40_000, 7, FLAT)
@@ -143,13 +144,10 @@ def test_outputs_are_consistent(default_scenario: Scenario) -> None:
     assert r.decoys[:, 0].mean() == pytest.approx(405, rel=0.03)
     assert (r.warhead_leakers <= r.leakers).all()
     doc = r.to_dict()
-    assert set(doc["interceptors_used_mean"]) == {  # type: ignore[arg-type]
-        "fighter",
-        "interceptor-drone",
-        "medium-sam",
-        "long-range-sam",
-    }
-    assert doc["attacker_cost_usd"] > 0
+    used, cost = doc["interceptors_used_mean"], doc["attacker_cost_usd"]
+    assert isinstance(used, dict) and isinstance(cost, int | float)
+    assert set(used) == {"fighter", "interceptor-drone", "medium-sam", "long-range-sam"}
+    assert cost > 0
 
 
 def test_larger_raids_leak_more(default_scenario: Scenario) -> None:

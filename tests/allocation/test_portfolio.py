@@ -84,7 +84,8 @@ def test_costs_count_running_costs_up_to_the_horizon() -> None:
     b = BY_ID["brigade"]
     assert b.cost_per_unit(b.lead_months) == b.unit_cost_usd
     assert b.cost_per_unit(b.lead_months + 12) == pytest.approx(b.unit_cost_usd + b.annual_cost_usd)
-    assert b.cap(24) == int(b.max_units_per_year * 2)  # type: ignore[operator]
+    assert b.max_units_per_year is not None
+    assert b.cap(24) == int(b.max_units_per_year * 2)
 
 
 def test_every_figure_has_a_source_and_assumptions_are_flagged() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from guarantor.assessment.laydown import Laydown
 from guarantor.deployment import (
+    DeploymentData,
     DeploymentResult,
     days_to_reinforce,
     deploy,
@@ -17,6 +18,7 @@ from guarantor.deployment import (
     reinforcement_days,
 )
 from guarantor.deployment.demand import commodities, demand
+from guarantor.deployment.model import Option
 from guarantor.deployment.network import build_network
 from guarantor.deployment.options import Context, all_options, make_router, montreux_limits
 from guarantor.deployment.solve import FlowSolution, solve_flow
@@ -71,7 +73,7 @@ def test_deterministic(default_plan: Planned, default_result: DeploymentResult) 
 
 
 @pytest.fixture(scope="module")
-def flow(default_plan: Planned) -> tuple[FlowSolution, list, object]:  # type: ignore[type-arg]
+def flow(default_plan: Planned) -> tuple[FlowSolution, list[list[Option]], DeploymentData]:
     """The default plan's solution, with its options and data, for checks on the LP."""
     data = load_data()
     units, places = demand(default_plan.scenario, default_plan.laydown, data)
@@ -82,7 +84,9 @@ def flow(default_plan: Planned) -> tuple[FlowSolution, list, object]:  # type: i
     return solve_flow(pkgs, opts, res, 400, montreux_limits(data)), opts, data
 
 
-def test_daily_capacities_are_never_exceeded(flow: tuple[FlowSolution, list, object]) -> None:  # type: ignore[type-arg]
+def test_daily_capacities_are_never_exceeded(
+    flow: tuple[FlowSolution, list[list[Option]], DeploymentData],
+) -> None:
     sol, _, _ = flow
     lp = sol.built.lp
     lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
@@ -92,10 +96,10 @@ def test_daily_capacities_are_never_exceeded(flow: tuple[FlowSolution, list, obj
 
 
 def test_no_unit_arrives_sooner_than_its_top_speed_allows(
-    flow: tuple[FlowSolution, list, object],
-) -> None:  # type: ignore[type-arg]
+    flow: tuple[FlowSolution, list[list[Option]], DeploymentData],
+) -> None:
     sol, opts, data = flow
-    top = {m: data.mode(m, "top_speed_km_day") for m in ("rail", "road", "air", "sea")}  # type: ignore[attr-defined]
+    top = {m: data.mode(m, "top_speed_km_day") for m in ("rail", "road", "air", "sea")}
     cols = sol.built.cols
     used = np.nonzero((cols.kind == 0) & (sol.x > 1e-7))[0]
     assert used.size

@@ -130,7 +130,7 @@ def test_montreux_transit_tonnage_and_notice() -> None:
         [Edge("port", "strait", "sea", 667.0, "link"), Edge("strait", "sea", "sea", 667.0, "link")],
     )
     (route,) = Router(net, SPEEDS, 30.0).routes("port", "sea", "sail", "other")
-    limits = {
+    limits: dict[str, float] = {
         "transit_ships": 9,
         "transit_tonnes": 15000,
         "aggregate_tonnes": 45000,

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from guarantor.assessment.laydown import Laydown
 from guarantor.deployment import deploy, load_data
+from guarantor.deployment.demand import Commodity
 from guarantor.model import WhatIf
 from tests.deployment.conftest import Planned
 from tests.deployment.test_hand import closure, package
@@ -19,7 +20,7 @@ releases = st.lists(st.sampled_from([0, 1, 2, 4, 7]), min_size=1, max_size=3)
 sizes = st.lists(st.floats(min_value=0.2, max_value=6.0, allow_nan=False), min_size=1, max_size=4)
 
 
-def _pkgs(trains: list[float], days: list[int]) -> list:  # type: ignore[type-arg]
+def _pkgs(trains: list[float], days: list[int]) -> list[Commodity]:
     return [
         package(i, t, [(days[i % len(days)], 1.0)], weight=1.0 + i) for i, t in enumerate(trains)
     ]

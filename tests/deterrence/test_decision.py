@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import Result
 
 from guarantor.deterrence.decision import (
     Assumptions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 from hypothesis import given, settings
@@ -24,7 +25,16 @@ RULES = load_rules()
 WEIGHTS = load_weights()
 
 
-def _inputs(**kw: object) -> ScorecardInputs:
+class _Changes(TypedDict, total=False):
+    """The scorecard inputs the tests vary."""
+
+    p_hold_ground: float
+    commitment: str
+    us_role: str
+    rotation_depth: float
+
+
+def _inputs(**kw: Unpack[_Changes]) -> ScorecardInputs:
     base = ScorecardInputs(
         p_hold_ground=0.7,
         entanglement=Entanglement(("FRA", "GBR"), ("EST",), 5000, 300),
@@ -34,7 +44,7 @@ def _inputs(**kw: object) -> ScorecardInputs:
         interceptor_days=45,
         days_to_reinforce=2,
     )
-    return replace(base, **kw)  # type: ignore[arg-type]
+    return replace(base, **kw)
 
 
 def test_every_component_shows_rule_inputs_and_score() -> None:

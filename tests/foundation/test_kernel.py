@@ -108,6 +108,7 @@ def test_a_users_entry_replaces_the_packaged_one_with_its_provenance(tmp_path: P
 def test_parameter_sets_are_read_only_and_pickle() -> None:
     p = load_params("ground", "params.toml")
     with pytest.raises(TypeError):
+        # Read-only by type (hence the ignore); the test is that it is refused at run time too.
         p.sections["combat"]["law"] = p.get("combat", "law")  # type: ignore[index]
     again = pickle.loads(pickle.dumps(p))
     assert again.to_dict() == p.to_dict()
@@ -137,13 +138,13 @@ def test_layer_file_errors_name_the_file_and_key() -> None:
 
 def test_shared_reference_data_cannot_be_changed() -> None:
     for shared in (load_nations(), load_capabilities(), load_layer_params().night_logit_sd):
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError):  # read-only by type too, hence the ignore
             shared["X"] = None  # type: ignore[index]
     assert not load_layer_params().zone_weights["drone"].flags.writeable
     m = FrozenMap({"a": 1})
     assert pickle.loads(pickle.dumps(m)) == m == {"a": 1}
     with pytest.raises(AttributeError):
-        m.x = 1  # type: ignore[attr-defined]
+        m.x = 1
 
 
 class _Opts(BaseModel):

@@ -6,11 +6,13 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from guarantor.errors import InputError
+from guarantor.model import Scenario
 from guarantor.scenarios import load_scenario, load_scenario_text, scenario_to_toml
 from guarantor.scenarios.loader import locate, merge
 
@@ -19,7 +21,7 @@ from ..conftest import BUNDLED
 MNF = (BUNDLED / "mnf-u-2026-01.toml").read_text(encoding="utf-8")
 
 
-def test_bundled_default_loads(default_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_bundled_default_loads(default_scenario: Scenario) -> None:
     assert default_scenario.name == "mnf-u-2026-01"
     assert default_scenario.ukraine.personnel == 800_000
     assert default_scenario.threat.design_raid in {r.name for r in default_scenario.threat.raids}
@@ -90,12 +92,12 @@ def test_validate_cli_prints_field_path(cli: Callable[..., Result], tmp_path: Pa
 
 
 def test_merge_rules() -> None:
-    base = {
+    base: dict[str, Any] = {
         "a": {"x": 1, "y": 2},
         "items": [{"id": "p1", "q": 1}, {"id": "p2", "q": 2}],
         "plain": [1, 2],
     }
-    over = {
+    over: dict[str, Any] = {
         "a": {"y": 3},
         "items": [{"id": "p1", "q": 5}, {"id": "p2", "remove": True}, {"id": "p3", "q": 7}],
         "plain": [9],
@@ -121,7 +123,7 @@ def test_variant_resolves_against_base(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(sc.pledges) == len(base.pledges) - 1
 
 
-def test_export_round_trip(default_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_export_round_trip(default_scenario: Scenario) -> None:
     again = load_scenario_text(scenario_to_toml(default_scenario), "export.toml")
     assert again == default_scenario
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 
 def test_lanchester_square_contract(cli: Callable[..., Result]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 import pytest
@@ -261,6 +261,16 @@ def test_one_step_losses_follow_the_binomial(n: int, mean: float) -> None:
         assert np.abs(counts - dist.pmf(np.arange(n + 1))).max() < 0.01
 
 
+class _Figures(TypedDict):
+    """The numeric fields of an engagement the validation tests set."""
+
+    blue: float
+    red: float
+    blue_effectiveness: float
+    red_effectiveness: float
+    red_breakpoint: NotRequired[float]
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -271,9 +281,9 @@ def test_one_step_losses_follow_the_binomial(n: int, mean: float) -> None:
         dict(blue=float("nan"), red=1.0, blue_effectiveness=0.1, red_effectiveness=0.1),
     ],
 )
-def test_bad_engagements_are_input_errors(kwargs: dict[str, float]) -> None:
+def test_bad_engagements_are_input_errors(kwargs: _Figures) -> None:
     with pytest.raises(InputError):
-        Engagement(**kwargs)  # type: ignore[arg-type]
+        Engagement(**kwargs)
 
 
 def test_unknown_law_names_the_choices() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -49,6 +49,19 @@ def test_an_event_already_below_zero_does_not_fire_on_a_rise() -> None:
     assert stop.fired == () and stop.y[0] == pytest.approx(5.0)
 
 
+class _Breakpoint:
+    """A terminal event for ``solve_ivp``: the integration stops when ``f`` falls to zero."""
+
+    terminal = True
+    direction = -1.0
+
+    def __init__(self, f: Callable[[float, Sequence[float]], float]) -> None:
+        self.f = f
+
+    def __call__(self, t: float, s: Sequence[float]) -> float:
+        return self.f(t, s)
+
+
 def _lsoda(e: Engagement) -> tuple[float, float, float, str]:
     """A reference solution with SciPy's LSODA (one segment: constant reinforcement rates)."""
     from scipy.integrate import solve_ivp
@@ -72,15 +85,12 @@ def _lsoda(e: Engagement) -> tuple[float, float, float, str]:
     def red_ev(t: float, s: Sequence[float]) -> float:
         return float(s[1] - (1 - e.red_breakpoint) * (e.red + rr * t))
 
-    for ev in (blue_ev, red_ev):
-        ev.terminal = True  # type: ignore[attr-defined]
-        ev.direction = -1  # type: ignore[attr-defined]
     sol = solve_ivp(
         rhs,
         (0, e.max_days),
         [e.blue, e.red],
         "LSODA",
-        events=(blue_ev, red_ev),
+        events=(_Breakpoint(blue_ev), _Breakpoint(red_ev)),
         rtol=1e-11,
         atol=1e-9,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -11,10 +12,12 @@ from guarantor.cli.app import app
 runner = CliRunner()
 
 
-def _json(args: list[str]) -> dict:  # type: ignore[type-arg]
+def _json(args: list[str]) -> dict[str, Any]:
     res = runner.invoke(app, ["source", *args, "--json"])
     assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)  # type: ignore[no-any-return]
+    doc = json.loads(res.stdout)
+    assert isinstance(doc, dict)
+    return doc
 
 
 def test_json_contract_shape_and_determinism() -> None:

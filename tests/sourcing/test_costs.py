@@ -31,9 +31,10 @@ from guarantor.sourcing.sustainment import (
 def test_every_capability_names_its_family_and_basis() -> None:
     families = cost_families()
     for cap in load_capabilities().values():
-        assert cap.cost_family in families, cap.id
+        family = cap.cost_family
+        assert family is not None and family in families, cap.id
         assert cap.cost_basis is not None, cap.id
-        assert cap.cost_basis == families[cap.cost_family].basis, cap.id
+        assert cap.cost_basis == families[family].basis, cap.id
 
 
 def test_each_family_has_one_basis_one_rule_and_one_source_family() -> None:
@@ -111,8 +112,10 @@ def test_f35_and_fighter_are_costed_on_one_basis_from_one_source_family() -> Non
         fig["f16_block40_50"].value * fig["f35a_over_f16"].value
     )
     # same flying hours: the costs differ by the hourly rate alone, not by method
+    assert f35.cost_per_flying_hour_usd is not None
+    assert generic.cost_per_flying_hour_usd is not None
     assert f35.annual_cost_usd / generic.annual_cost_usd == pytest.approx(
-        f35.cost_per_flying_hour_usd / generic.cost_per_flying_hour_usd  # type: ignore[operator]
+        f35.cost_per_flying_hour_usd / generic.cost_per_flying_hour_usd
     )
 
 

@@ -10,15 +10,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guarantor.data import load_capabilities
-from guarantor.model import Caveats, Condition, Contributor, Role, Sustainment, USRole, Zone
-from guarantor.sourcing import SourcingOptions, highs_stage, source
+from guarantor.model import (
+    Caveats,
+    Condition,
+    Contributor,
+    Pledge,
+    Role,
+    Scenario,
+    Sustainment,
+    USRole,
+    Zone,
+)
+from guarantor.sourcing import SourcingOptions, SourcingResult, highs_stage, source
 from guarantor.sourcing.substitutions import compatibility
 from tests.sourcing.conftest import make, pledge, requirement
 
 EXACT = SourcingOptions(mip_rel_gap=0.0, later_rel_gap=0.0, fairness_gap_pp=0.0)
 
 
-def _filled(result, rid):  # type: ignore[no-untyped-def]
+def _filled(result: SourcingResult, rid: str) -> float:
     return next(r for r in result.requirements if r.id == rid).filled
 
 
@@ -57,7 +67,10 @@ def test_fairness_splits_the_force_by_gdp() -> None:
     assert r.status == "optimal"
     assert [s.name for s in r.stages] == ["coverage", "lp-relaxation duals", "cost", "fairness"]
     assert sorted((a.nation, a.quantity) for a in r.assignments) == [("FRA", 1), ("GBR", 1)]
-    shares = {n.iso3: (n.cost_share_pct, n.fair_share_pct) for n in r.nations}
+    shares: dict[str, tuple[float, float]] = {}
+    for n in r.nations:
+        assert n.cost_share_pct is not None and n.fair_share_pct is not None, n.iso3
+        shares[n.iso3] = (n.cost_share_pct, n.fair_share_pct)
     assert shares["FRA"][0] == shares["GBR"][0] == 50.0
     fair = next(s.objective for s in r.stages if s.name == "fairness")
     assert fair is not None
@@ -77,7 +90,7 @@ def test_us_backstop_blocks_unless_the_us_backs_it() -> None:
 
 def test_parliament_ceasefire_zone_role_readiness_block() -> None:
     req = requirement("bg", "battlegroup", phase_start_day=30, combat=True)
-    cases = {
+    cases: dict[str, tuple[Pledge, dict[str, int | bool]]] = {
         "parliamentary-approval": (
             pledge(
                 "P",
@@ -105,7 +118,7 @@ def test_parliament_ceasefire_zone_role_readiness_block() -> None:
         "readiness": (pledge("P", "FRA", "battlegroup", readiness_days=31), {}),
     }
     for kind, (p, update) in cases.items():
-        sc = make([p], [req], **update)
+        sc = make([p], [req], None, **update)
         r = source(sc)
         assert r.assignments == [], kind
         assert {x.kind for x in r.requirements[0].blockers[0].reasons} == {kind}
@@ -166,7 +179,7 @@ CLASSES = ["battlegroup", "infantry-company", "armoured-brigade"]
 
 
 @st.composite
-def instances(draw):  # type: ignore[no-untyped-def]
+def instances(draw: st.DrawFn) -> Scenario:
     n_p = draw(st.integers(2, 4))
     n_r = draw(st.integers(2, 3))
     pledges = [
@@ -210,7 +223,7 @@ class Plan(NamedTuple):
     force: frozenset[tuple[int, str, int]]
 
 
-def plans(sc) -> list[Plan]:  # type: ignore[no-untyped-def]
+def plans(sc: Scenario) -> list[Plan]:
     """Every feasible assignment: each pledge's units split over the slots it may fill."""
     compat = compatibility(load_capabilities())
     caps = load_capabilities()
@@ -256,7 +269,7 @@ def plans(sc) -> list[Plan]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _force(sc, result) -> frozenset[tuple[int, str, int]]:  # type: ignore[no-untyped-def]
+def _force(sc: Scenario, result: SourcingResult) -> frozenset[tuple[int, str, int]]:
     index = {r.id: j for j, r in enumerate(sc.requirements)}
     force: dict[tuple[int, str], int] = {}
     for a in result.assignments:
@@ -267,7 +280,7 @@ def _force(sc, result) -> frozenset[tuple[int, str, int]]:  # type: ignore[no-un
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_matches_brute_force(sc) -> None:  # type: ignore[no-untyped-def]
+def test_matches_brute_force(sc: Scenario) -> None:
     """Each stage against enumeration: the best coverage; the least cost at that coverage;
     and, among plans fielding the same force list, the least deviation from GDP shares."""
     everything = plans(sc)
@@ -279,8 +292,8 @@ def test_matches_brute_force(sc) -> None:  # type: ignore[no-untyped-def]
     _check_against(sc, source(sc, any_plan), everything, same_force=False)
 
 
-def _check_against(  # type: ignore[no-untyped-def]
-    sc, r, everything: list[Plan], same_force: bool = True
+def _check_against(
+    sc: Scenario, r: SourcingResult, everything: list[Plan], same_force: bool = True
 ) -> None:
     assert r.status == "optimal"
     best = max(p.coverage for p in everything)
@@ -307,7 +320,7 @@ def _check_against(  # type: ignore[no-untyped-def]
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_caveats_never_violated(sc) -> None:  # type: ignore[no-untyped-def]
+def test_caveats_never_violated(sc: Scenario) -> None:
     r = source(sc)
     reqs = {q.id: q for q in sc.requirements}
     pledges = {p.id: p for p in sc.pledges}

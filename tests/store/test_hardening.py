@@ -6,11 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Connection, Table
 from typer.testing import CliRunner
 
 import guarantor.store.pledge_import as pledge_import
@@ -18,6 +22,7 @@ from guarantor.cli.app import app
 from guarantor.errors import ConflictError, InputError
 from guarantor.model import Pledge, Scenario
 from guarantor.store import PledgeInput, Store
+from guarantor.store.bulk import bulk_update_versioned
 from guarantor.store.limits import NOTES_MAX
 from guarantor.store.records import StoredPledge
 from guarantor.store.schema import utcnow
@@ -105,12 +110,11 @@ def test_a_row_changed_during_the_import_fails_it_whole(
 ) -> None:
     with loaded.transaction("x") as repo:
         repo.import_pledges(SC, _rows(default_scenario, 50))
-    real = pledge_import.bulk_update_versioned
 
-    def racing(conn, table, rows, at):  # type: ignore[no-untyped-def]
+    def racing(conn: Connection, table: Table, rows: Sequence[Sequence[Any]], at: datetime) -> int:
         # Someone else's write lands between the version check and the bulk update.
         conn.execute(table.update().where(table.c.pledge_id == "bulk-00007").values(version=5))
-        return real(conn, table, rows, at)
+        return bulk_update_versioned(conn, table, rows, at)
 
     monkeypatch.setattr(pledge_import, "bulk_update_versioned", racing)
     changed = [PledgeInput(i.data, i.where, version=1) for i in _rows(default_scenario, 50, 3)]
@@ -190,7 +194,7 @@ def test_export_escapes_formulas_and_import_reads_them_back(loaded: Store) -> No
 
 
 FREE_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     min_size=1,
     max_size=40,
 ) | st.sampled_from(FORMULAS)

@@ -102,7 +102,7 @@ def test_a_change_is_written_with_its_audit_entry_in_one_or_two_statements(
 
 
 def test_bad_changes_are_refused_with_the_field(loaded: Store) -> None:
-    cases = [
+    cases: list[tuple[dict[str, object], str, str]] = [
         ({"nation": "ZZZ"}, "nation", "not among the scenario's contributors"),
         ({"capability": "frigat"}, "capability", "unknown capability"),
         ({"caveats": {"zones": ["black-sea"]}}, "caveats.zones", "impossible caveat"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 import guarantor.store
 import guarantor.store.scenario_access as scenario_access
 from guarantor.errors import ConflictError, InputError, NotFoundError
-from guarantor.model import Scenario
+from guarantor.model import Pledge, Scenario
 from guarantor.scenarios import load_scenario_text, scenario_to_toml
 from guarantor.store import Repository, StaleVersionError, Store, current_revision, head_revision
 from guarantor.store.convert import pledge_to_values
@@ -196,12 +197,12 @@ def test_crash_in_the_middle_of_an_import_changes_nothing(
     calls = 0
     real = pledge_to_values
 
-    def crashing(p: object) -> dict[str, object]:
+    def crashing(p: Pledge) -> dict[str, Any]:
         nonlocal calls
         calls += 1
         if calls == 20:
             raise RuntimeError("injected crash")
-        return real(p)  # type: ignore[arg-type]
+        return real(p)
 
     monkeypatch.setattr(scenario_access, "pledge_to_values", crashing)
     changed = default_scenario.model_copy(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from guarantor.errors import InputError
 from guarantor.model import Scenario
@@ -44,7 +44,7 @@ def test_restart_skips_points_done(tmp_path: Path, default_scenario: Scenario, c
     seen: list[int] = []
 
     def stop_after_three(row: dict[str, Any]) -> None:
-        seen.append(int(row["point"]))  # type: ignore[arg-type]
+        seen.append(int(row["point"]))
         if len(seen) == 3:
             raise KeyboardInterrupt  # a user's Ctrl-C mid-sweep
 

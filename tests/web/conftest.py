@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -23,6 +24,9 @@ from guarantor.store.users import add_user
 from guarantor.web import create_app, ensure_data
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.databases import BACKENDS, postgres_schema
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 
 def _sqlite(tmp_path: Path) -> str:
@@ -137,7 +141,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Toke
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -146,8 +150,8 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def sign_in(page: object, base: str, token: str, path: str = "/") -> None:
+def sign_in(page: Page, base: str, token: str, path: str = "/") -> None:
     """Open ``path`` and sign in with ``token`` through the page's token form."""
-    page.goto(base + path)  # type: ignore[attr-defined]
-    page.fill("#token-input", token)  # type: ignore[attr-defined]
-    page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]
+    page.goto(base + path)
+    page.fill("#token-input", token)
+    page.click("#token-form button[type=submit]")

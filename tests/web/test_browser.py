@@ -10,13 +10,16 @@ asserts that no request leaves the app's own origin. Screenshots go to test-arti
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from tests.conftest import CHROMIUM
 from tests.web.conftest import Tokens, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -29,9 +32,9 @@ pytestmark = [
 ]
 
 
-def _page(browser: object) -> tuple[Any, list[str], list[str]]:
+def _page(browser: Browser) -> tuple[Page, list[str], list[str]]:
     """A new page, with the URLs it requests and its script errors collected."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -45,7 +48,7 @@ def _only_local(base: str, requests: list[str], errors: list[str]) -> None:
     assert not errors, errors
 
 
-def test_dashboard_and_pledge_editor(server: tuple[str, Tokens], browser: object) -> None:
+def test_dashboard_and_pledge_editor(server: tuple[str, Tokens], browser: Browser) -> None:
     from playwright.sync_api import expect
 
     base, tokens = server
@@ -114,7 +117,7 @@ def test_dashboard_and_pledge_editor(server: tuple[str, Tokens], browser: object
 
 
 def test_edit_controls_show_only_where_the_user_may_use_them(
-    server: tuple[str, Tokens], browser: object
+    server: tuple[str, Tokens], browser: Browser
 ) -> None:
     """A GBR editor sees Save on GBR rows only; a viewer sees no control on any page."""
     from playwright.sync_api import expect
@@ -154,13 +157,13 @@ def test_edit_controls_show_only_where_the_user_may_use_them(
 
 
 def test_every_page_loads_only_local_assets_under_the_csp(
-    server: tuple[str, Tokens], browser: object
+    server: tuple[str, Tokens], browser: Browser
 ) -> None:
     """Zero requests to any other origin on any page, and nothing the CSP had to block."""
     from playwright.sync_api import expect
 
     base, tokens = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     console: list[str] = []

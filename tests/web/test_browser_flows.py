@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -16,6 +16,9 @@ from guarantor.assessment.compare import METRICS
 from guarantor.scenarios import default_scenario_name
 from tests.conftest import CHROMIUM
 from tests.web.conftest import Tokens, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NAME = default_scenario_name()
@@ -30,8 +33,8 @@ pytestmark = [
 ]
 
 
-def _page(browser: object) -> tuple[Any, list[str], list[str]]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+def _page(browser: Browser) -> tuple[Page, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -53,7 +56,7 @@ def _get(base: str, token: str, path: str) -> Any:
 
 
 def test_scenario_editor_saves_sections_and_names_bad_fields(
-    server: tuple[str, Tokens], browser: object
+    server: tuple[str, Tokens], browser: Browser
 ) -> None:
     from playwright.sync_api import expect
 
@@ -127,7 +130,7 @@ def test_scenario_editor_saves_sections_and_names_bad_fields(
 
 
 def test_a_run_started_from_the_form_with_whatifs(
-    server: tuple[str, Tokens], browser: object
+    server: tuple[str, Tokens], browser: Browser
 ) -> None:
     from playwright.sync_api import expect
 
@@ -174,7 +177,7 @@ def test_a_run_started_from_the_form_with_whatifs(
     _only_local(base, requests, errors)
 
 
-def test_options_compared_side_by_side(server: tuple[str, Tokens], browser: object) -> None:
+def test_options_compared_side_by_side(server: tuple[str, Tokens], browser: Browser) -> None:
     """Full assessments of two stored options, with intervals and real differences."""
     from playwright.sync_api import expect
 
@@ -213,7 +216,7 @@ def test_options_compared_side_by_side(server: tuple[str, Tokens], browser: obje
 
 @pytest.mark.parametrize("name", ["coalition-2025-09", OTHER])
 def test_saving_every_section_unchanged_changes_nothing(
-    server: tuple[str, Tokens], browser: object, name: str
+    server: tuple[str, Tokens], browser: Browser, name: str
 ) -> None:
     """The editor reads back every field it shows as it was stored: saving each section
     untouched is a no-op (same version, same scenario)."""
@@ -238,7 +241,7 @@ def test_saving_every_section_unchanged_changes_nothing(
 
 
 def test_saving_every_pledge_unchanged_changes_nothing(
-    server: tuple[str, Tokens], browser: object
+    server: tuple[str, Tokens], browser: Browser
 ) -> None:
     """The pledge editor sends back every field as stored: each untouched Save is a no-op."""
     from playwright.sync_api import expect

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from click.testing import Result
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from typer.testing import Result
 
 from guarantor.assessment.compare import METRICS, SCHEMA
 from guarantor.scenarios import default_scenario_name, scenario_to_toml

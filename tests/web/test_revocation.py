@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from click.testing import Result
 from fastapi.testclient import TestClient
+from typer.testing import Result
 
 from guarantor.store import Store
 from guarantor.store.users import add_user

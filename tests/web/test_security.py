@@ -8,10 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from click.testing import Result
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text, update
+from typer.testing import Result
 
 from guarantor.scenarios import default_scenario_name
 from guarantor.store import Store

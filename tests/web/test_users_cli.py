@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from click.testing import Result
 from sqlalchemy import create_engine, text
+from typer.testing import Result
 
 from guarantor.store import Store
 from guarantor.store.migrate import alembic_config, head_revision
