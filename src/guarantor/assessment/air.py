@@ -188,9 +188,7 @@ def run_air(
     option). The raids with and without the coalition, and the prior, share the ``air.raid``
     stream: their differences are the coalition's and the calibration's, not noise.
     """
-    raid_def = design or next(
-        r for r in scenario.threat.raids if r.name == scenario.threat.design_raid
-    )
+    raid_def = design or scenario.threat.raid()
     defence = build_defence(scenario, additions=additions_from_laydown(laydown))
     ukraine_only = build_defence(scenario, additions=[])
     effectiveness, until = calibrated(scenario)

@@ -25,7 +25,6 @@ from guarantor.assessment.laydown import Laydown, lay_down, timed_laydown
 from guarantor.data import load_capabilities
 from guarantor.deployment import DeploymentResult, deploy
 from guarantor.deterrence import ScorecardInputs, load_assumptions, load_rules, load_weights
-from guarantor.errors import InputError, param_problem
 from guarantor.forked import Aside
 from guarantor.ground.front import FrontResult
 from guarantor.ground.params import ParamSet, load_ground_params
@@ -195,13 +194,3 @@ def run_pipeline(
     return PipelineRun(
         effective, whatif, plan, laydown, deployment, air, timed, ground, front, inputs, credibility
     )
-
-
-def design_raid(scenario: Scenario, name: str | None) -> Raid:
-    """One of the scenario's raids by name (the design raid by default)."""
-    wanted = name or scenario.threat.design_raid
-    found = next((r for r in scenario.threat.raids if r.name == wanted), None)
-    if found is None:
-        known = ", ".join(r.name for r in scenario.threat.raids)
-        raise InputError([param_problem("raid", f"no raid {wanted!r}; known: {known}")])
-    return found

@@ -21,7 +21,6 @@ from guarantor.assessment import (
     compare_assessments,
 )
 from guarantor.assessment.intervals import Interval
-from guarantor.assessment.pipeline import design_raid
 from guarantor.atomic import write_text_atomic
 from guarantor.cli.common import console, flag_problems, print_json, progress_bar
 from guarantor.cli.option_groups import options_of, with_option_groups
@@ -230,7 +229,7 @@ def compare_cmd(
     for source in sources:
         announce(source, quiet)
     first = sources[0].scenario
-    raid = None if own_design_raid else design_raid(first, None)
+    raid = None if own_design_raid else first.threat.raid()
     options = _options(
         raid_trials,
         campaign_trials,

@@ -11,7 +11,7 @@ from guarantor.cli.common import PlainTable, console, new_app, print_json
 from guarantor.cli.scenario_source import DATABASE, SCENARIO, announce, resolve_scenario
 from guarantor.errors import InputError, Problem
 from guarantor.ground.params import load_ground_params
-from guarantor.model.numbers import MAX_DAYS, MAX_GROUND_RUNS
+from guarantor.model.numbers import MAX_DAYS, MAX_FOLDS, MAX_GROUND_RUNS
 
 if TYPE_CHECKING:
     pass
@@ -86,7 +86,7 @@ def lanchester(
 
 @app.command()
 def fit(
-    folds: int = typer.Option(5, "--folds", min=2, max=100, help="Cross-validation folds."),
+    folds: int = typer.Option(5, "--folds", min=2, max=MAX_FOLDS, help="Cross-validation folds."),
     seed: int = typer.Option(0, "--seed", help="Seed for folds and bootstrap."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:

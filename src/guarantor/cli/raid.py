@@ -151,10 +151,9 @@ def run(
     prior: bool = PRIOR,
 ) -> None:
     """Simulate one of the scenario's raids, as ``assess`` does (same seed, same numbers)."""
-    from guarantor.assessment.pipeline import design_raid
 
     sc = named_scenario(scenario, database, stored)
-    found = design_raid(sc, raid)
+    found = sc.threat.raid(raid)
     _simulate(
         sc,
         list(found.weapons.items()),
@@ -222,7 +221,6 @@ def campaign(
     """Run a campaign: nightly raids, interceptor stocks run down and are resupplied."""
     from guarantor.airdefence.campaign import run_campaign, scenario_tempo
     from guarantor.airdefence.defence import build_defence
-    from guarantor.assessment.pipeline import design_raid
 
     sc = named_scenario(scenario, database, stored)
     n_days = days or sc.threat.campaign_days
@@ -230,7 +228,7 @@ def campaign(
     raids = None
     tempo = None
     if raid is not None:
-        raids = [design_raid(sc, raid)]
+        raids = [sc.threat.raid(raid)]
     else:
         tempo = scenario_tempo(sc.threat.tempo)
     with progress_bar("campaign", enabled=not as_json) as progress:

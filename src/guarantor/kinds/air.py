@@ -14,7 +14,7 @@ from guarantor.airdefence.campaign import CampaignResult, run_campaign, scenario
 from guarantor.airdefence.defence import build_defence
 from guarantor.airdefence.raid import RaidResult, simulate_raid
 from guarantor.assessment.air import additions_from_laydown, calibrated
-from guarantor.assessment.pipeline import AssessOptions, Progress, design_raid
+from guarantor.assessment.pipeline import AssessOptions, Progress
 from guarantor.kinds.base import (
     SEED_HELP,
     KindParams,
@@ -74,7 +74,7 @@ class RaidRun:
 
 def _raid(scenario: Scenario, p: RaidParams, progress: Progress) -> RaidRun:
     run = run_until(scenario, p.whatif, p.seed, AssessOptions(), "deployment", progress)
-    raid = design_raid(run.scenario, p.raid)
+    raid = run.scenario.threat.raid(p.raid)
     progress(0.2, f"simulating raid {raid.name}, {p.trials} trials")
     defence = build_defence(
         run.scenario, additions=additions_from_laydown(run.timed or run.laydown)

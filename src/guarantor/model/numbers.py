@@ -30,6 +30,8 @@ MAX_DAYS = 3650
 MAX_RAID_TRIALS = 1_000_000
 MAX_CAMPAIGN_TRIALS = 100_000
 MAX_GROUND_RUNS = 200_000
+#: Cross-validation folds of the historical fits (each fold refits every model).
+MAX_FOLDS = 20
 MAX_SWEEP_SAMPLES = 1_000_000
 MAX_WORKERS = 256
 MAX_BATCH = 1_000_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from guarantor.errors import InputError, param_problem
 from guarantor.model.numbers import MAX_WEAPONS, Count
 from guarantor.model.provenance import Provenance
 
@@ -56,3 +57,13 @@ class ThreatPicture(BaseModel):
     design_raid: str = Field(description="Name of the raid the assessment tests against.")
     tempo: Tempo
     campaign_days: Count = Field(default=90, gt=0, le=3650)
+
+    def raid(self, name: str | None = None) -> Raid:
+        """One of the raids by name (the design raid by default); an unknown name is an input
+        error at the model's ``raid`` parameter, naming the raids there are."""
+        wanted = name or self.design_raid
+        found = next((r for r in self.raids if r.name == wanted), None)
+        if found is None:
+            known = ", ".join(r.name for r in self.raids)
+            raise InputError([param_problem("raid", f"no raid {wanted!r}; known: {known}")])
+        return found

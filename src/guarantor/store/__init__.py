@@ -14,6 +14,7 @@ the block raises.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -39,7 +40,7 @@ def _require_store(engine: Engine, shown: str) -> None:
     url = engine.url
     db = url.database or ""
     on_disk = url.get_backend_name() == "sqlite" and db != ":memory:" and not db.startswith("file:")
-    if on_disk and db and not Path(db).expanduser().exists():
+    if on_disk and db and not os.path.exists(Path(db).expanduser()):  # False if too long
         reason = f"no store at {db}: the file does not exist"
         raise InputError([Problem(where=shown, reason=reason)])
     if current_revision(engine) is None:

@@ -97,11 +97,10 @@ class ComparisonJob:
     ) -> dict[str, Any]:
         """Assess every option with one seed and compare them (the CLI's ``compare``)."""
         from guarantor.assessment import AssessOptions, assess, compare_assessments
-        from guarantor.assessment.pipeline import design_raid
 
         p = self.validate(scenarios[0].name, params)
         first = scenarios[0]
-        raid = None if p.own_design_raid else design_raid(first, None)
+        raid = None if p.own_design_raid else first.threat.raid()
         options = AssessOptions(
             raid_trials=p.raid_trials,
             campaign_trials=p.campaign_trials,
