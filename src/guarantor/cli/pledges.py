@@ -9,7 +9,6 @@ nothing, a nation-editor only its nation's pledges); a personal store records th
 from __future__ import annotations
 
 import json
-import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from guarantor.errors import InputError, Problem
 from guarantor.model.numbers import MAX_LISTED
 from guarantor.params import deep_merge
 from guarantor.scenarios import default_scenario_name, load_scenario
+from guarantor.user_files import read_text
 
 if TYPE_CHECKING:
     from guarantor.store import PledgeInput, Repository, StoredPledge
@@ -58,20 +58,7 @@ def ensure_scenario(repo: Repository, name: str | None) -> str:
 
 def _read(path: Path) -> str:
     """A file's text, exactly (no newline translation: cells may hold line breaks)."""
-    try:
-        info = path.stat()
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-            reason = f"file too large ({info.st_size:,} bytes; at most {MAX_FILE_BYTES:,})"
-            raise InputError([Problem(where=str(path), reason=reason)])
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError([Problem(where=str(path), reason="not a regular file")])
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(where=str(path), reason="file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), f"not UTF-8 text ({exc.reason})")]) from None
-    except OSError as exc:
-        raise InputError([Problem(where=str(path), reason=exc.strerror or str(exc))]) from None
+    return read_text(path, MAX_FILE_BYTES)
 
 
 def _json_object(path: Path) -> dict[str, Any]:

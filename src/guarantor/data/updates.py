@@ -25,7 +25,6 @@ import csv
 import io
 import math
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,6 +44,7 @@ from guarantor.data.user import (
     shipped_path,
 )
 from guarantor.errors import InputError, Problem
+from guarantor.user_files import read_text
 
 #: Largest file read for an import.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -90,21 +90,7 @@ def shipped_columns(dataset: Updatable) -> list[str]:
 
 
 def _read(path: Path) -> str:
-    where = str(path)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError([Problem(where, "not a regular file")])
-        if info.st_size > MAX_FILE_BYTES:
-            reason = f"file too large ({info.st_size:,} bytes; at most {MAX_FILE_BYTES:,})"
-            raise InputError([Problem(where, reason)])
-        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
-        raise InputError([Problem(where, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(where, f"not UTF-8 text ({exc.reason})")]) from None
-    except OSError as exc:
-        raise InputError([Problem(where, exc.strerror or str(exc))]) from None
+    return read_text(path, MAX_FILE_BYTES)
 
 
 class _Problems:

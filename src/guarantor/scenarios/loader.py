@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
@@ -28,6 +27,7 @@ from guarantor.errors import validation_problems as errors_validation_problems
 from guarantor.model import Scenario
 from guarantor.params import deep_merge
 from guarantor.scenarios.checks import check_references
+from guarantor.user_files import read_text
 
 BUNDLED_DIR = Path(__file__).parent
 MERGE_KEYS = ("id", "code", "name")
@@ -122,33 +122,7 @@ MAX_NESTING = 16
 
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError([Problem(where=str(path), reason="not a regular file")])
-        if info.st_size > MAX_FILE_BYTES:
-            raise InputError(
-                [
-                    Problem(
-                        where=str(path),
-                        reason=f"file too large ({info.st_size:,} bytes; at most "
-                        f"{MAX_FILE_BYTES:,})",
-                    )
-                ]
-            )
-        text = path.read_bytes()[: MAX_FILE_BYTES + 1].decode("utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(where=str(path), reason="file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(where=str(path), reason="is a directory, not a file")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem(where=str(path), reason=f"not UTF-8 text ({exc.reason})")]
-        ) from None
-    except OSError as exc:
-        raise InputError([Problem(where=str(path), reason=exc.strerror or str(exc))]) from None
+    text = read_text(path, MAX_FILE_BYTES)
     return text, _parse(text, str(path))
 
 

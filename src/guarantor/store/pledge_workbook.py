@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import re
-import stat
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -48,6 +47,7 @@ from guarantor.store.tabular import (
     unescape_cell,
     version_of,
 )
+from guarantor.user_files import read_bytes
 
 SHEET = "Pledges"
 #: Largest workbook read (an .xlsx of 20,000 pledges is about 1 MB).
@@ -184,18 +184,7 @@ _COLUMN_OF = {path: column for column, path in CSV_FIELDS.items()}
 def _load(path: Path) -> Any:
     """The workbook, opened read-only, once its size and unpacked size are within bounds."""
     where = str(path)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError([Problem(where, "not a regular file")])
-        if info.st_size > MAX_FILE_BYTES:
-            reason = f"file too large ({info.st_size:,} bytes; at most {MAX_FILE_BYTES:,})"
-            raise InputError([Problem(where, reason)])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(where, "file not found")]) from None
-    except OSError as exc:
-        raise InputError([Problem(where, exc.strerror or str(exc))]) from None
+    data = read_bytes(path, MAX_FILE_BYTES)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
