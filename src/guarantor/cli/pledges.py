@@ -80,40 +80,28 @@ def _split(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
 
 
+#: Flags named other than the pledge file's column for the same field (shorter on a command
+#: line); every other flag is named as its column.
+_FLAG_COLUMNS = {
+    "sustainment": "sustainment_mode",
+    "tour_months": "sustainment_tour_months",
+    "note": "provenance_note",
+}
+
+
 def _fields(**options: Any) -> dict[str, Any]:
-    """Pledge fields (nested) from the options that were given."""
-    paths = {
-        "id": "id",
-        "nation": "nation",
-        "capability": "capability",
-        "quantity": "quantity",
-        "status": "status",
-        "readiness_days": "readiness_days",
-        "sustainment": "sustainment.mode",
-        "tour_months": "sustainment.tour_months",
-        "zones": "caveats.zones",
-        "excluded_roles": "caveats.excluded_roles",
-        "conditions": "caveats.conditions",
-        "source": "provenance.source",
-        "date": "provenance.date",
-        "confidence": "provenance.confidence",
-        "assumption": "provenance.assumption",
-        "note": "provenance.note",
-        "notes": "notes",
-    }
-    out: dict[str, Any] = {}
-    for key, path in paths.items():
-        value = options.get(key)
-        if key in ("zones", "excluded_roles", "conditions"):
+    """Pledge fields (nested) from the options that were given, through the pledge files'
+    one field map (:data:`guarantor.store.tabular.CSV_FIELDS`)."""
+    from guarantor.store.tabular import CSV_FIELDS, LIST_COLUMNS, nest
+
+    flat: dict[str, Any] = {}
+    for key, value in options.items():
+        column = _FLAG_COLUMNS.get(key, key)
+        if column in LIST_COLUMNS:
             value = _split(value)
-        if value is None:
-            continue
-        node = out
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    return out
+        if value is not None:
+            flat[CSV_FIELDS[column]] = value
+    return nest(flat)
 
 
 def _print_pledge(verb: str, sp: StoredPledge, as_json: bool) -> None:
@@ -185,8 +173,9 @@ def pledge_edit(
     as_json: bool = JSON_OPT,
 ) -> PledgeEdit:
     """The options ``add`` and ``update`` share, declared once (see :mod:`.option_groups`)."""
-    where = {"from_json", "scenario", "database", "as_user", "as_json"}
-    given = {k: v for k, v in locals().items() if k not in where}
+    given = dict(locals())  # the options alone: no other local name is bound yet
+    for key in ("from_json", "scenario", "database", "as_user", "as_json"):
+        del given[key]
     return PledgeEdit(_fields(**given), from_json, scenario, database, as_user, as_json)
 
 
