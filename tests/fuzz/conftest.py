@@ -43,13 +43,15 @@ class World:
     missing: Path  # a path that does not exist
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """Stores seeded with the default scenario, odd files, and the environment pointing at them
-    (so no fuzzed command touches the user's store, cache or scenarios)."""
+    """Stores seeded with the default scenario, odd files, and the environment and working
+    folder pointing at them (so no fuzzed command touches the user's store, cache, scenarios
+    or the project), for one test module (then all is restored)."""
     root = tmp_path_factory.mktemp("fuzz")
     (root / "scenarios").mkdir()
     (root / "empty").mkdir()
+    (root / "out").mkdir()
     text = root / "notes.txt"
     text.write_text("not a database, not a scenario\n", encoding="utf-8")
     w = World(
@@ -64,6 +66,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     mp.setenv("GUARANTOR_DATABASE_URL", w.shared_db)
     mp.setenv("GUARANTOR_SCENARIO_PATH", str(root / "scenarios"))
     mp.setenv("USER", "fuzzer")
+    mp.chdir(root)  # a relative path drawn for an output lands here, not in the project
     mp.delenv("GUARANTOR_MAX_BODY_BYTES", raising=False)
     try:
         invoke("setup", ["store", "migrate", "--database", w.personal_db])

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -40,6 +40,8 @@ def budget(short: int, long: int) -> settings:
         max_examples=max(1, round(long * SCALE)) if LONG else short,
         deadline=None,
         database=None,
+        # no "explain" phase: its line tracing slows a command tenfold and fakes a hang
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.function_scoped_fixture,

@@ -10,6 +10,7 @@ that the drawn options override. ``serve`` runs with the server itself replaced.
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ def leaves(name: str) -> dict[tuple[str, ...], Any]:
 WORK = {
     "--trials", "--raid-trials", "--campaign-trials", "--runs", "--days", "--samples",
     "--folds", "--workers", "--in-flight", "--batch", "--limit", "--window-days", "--max-days",
-    "--job-workers", "--only", "--time-limit", "--interceptor-days", "INDEX",
+    "--job-workers", "--only", "--time-limit", "--interceptor-days", "INDEX", "--ground-runs",
+    "--refine", "--years",
 }  # fmt: skip
 
 #: Small valid settings a heavy command starts with (drawn options come later and win).
@@ -67,6 +69,7 @@ LIGHT: dict[tuple[str, ...], list[str]] = {
     ("source",): ["--time-limit", "5"],
     ("sweep", "run"): ["--trials", "50", "--runs", "20", "--only", "0"],
     ("sweep-point",): [],
+    ("allocate",): ["--raid-trials", "100", "--ground-runs", "10", "--refine", "0"],
 }
 
 #: Values known to mean something to an option (names, choices), mixed in with hostile text.
@@ -91,7 +94,16 @@ KNOWN: dict[str, list[str]] = {
     "PLEDGE_ID": ["GBR-training", "FRA-bg", "no-such"],
     "--pledge": ["GBR-training"],
     "--raid": ["design", "no-such"],
-    "--weapons": ["Shahed-136=10", "Kh-101=2,Shahed-136=40", "Shahed-136=-1", "x=1e400", "=="],
+    "--weapons": [
+        "Shahed-136/131=10",
+        "X-101/X-555=2,Shahed-136/131=40",
+        "Shahed-136/131=-1",
+        "x=1e400",
+        "==",
+    ],
+    "--budget": ["10e9", "10bn", "5e8", "1e400", "-1", "nan"],
+    "--objective": ["strength", "hold", "leakers"],
+    "--donor": ["GBR", "FRA", "EU"],
     "--param": ["threat.tempo.mean_drones=50:200", "x=1:2", "threat.tempo.mean_drones=nan:1"],
     "--zones": ["west", "kyiv,west", ""],
     "--excluded-roles": ["combat", ""],
@@ -107,6 +119,13 @@ KNOWN: dict[str, list[str]] = {
     "SCENARIOS": ["mnf-u-2026-01", "porcupine-only", "no-such"],
     "NAME": ["mnf-u-2026-01", "no-such"],
 }
+
+
+def _kind(param: Any) -> Any:
+    """The type an option's value is read as (a list's items for a repeatable one)."""
+    kind = param.type_descriptor.annotation
+    args = typing.get_args(kind)
+    return args[0] if typing.get_origin(kind) is list and args else kind
 
 
 def _name(param: Any) -> str:
@@ -156,7 +175,7 @@ def _databases(world: World) -> st.SearchStrategy[str]:
 def _values(param: Any, world: World) -> st.SearchStrategy[str]:
     """Text for one option's value."""
     name = _name(param)
-    kind = param.bare_type()
+    kind = _kind(param)
     known = st.sampled_from(KNOWN[name]) if name in KNOWN else st.nothing()
     if name == "--database":
         return _databases(world)
@@ -175,21 +194,62 @@ def _values(param: Any, world: World) -> st.SearchStrategy[str]:
     return st.one_of(known, hostile_text())
 
 
+#: Known values that are meant to be refused (left out of the sane draws).
+REFUSED = {"no-such", "ZZZ", "mallory", "1e400", "-1", "nan", "Shahed-136/131=-1", "2026-02-30", "2026-13-45", "0001-01-01", "9999-12-31",
+           "1900-01-01", "Shahed-136=-1", "x=1e400", "==", "x=1:2", "[bad]", "NEW-1",
+           "threat.tempo.mean_drones=nan:1", "tcp://127.0.0.1:1", "xlsx", "gbr"}  # fmt: skip
+
+
+def _sane(param: Any, world: World) -> st.SearchStrategy[str]:
+    """A value the option may well accept, so that commands get past validation and run."""
+    name = _name(param)
+    kind = _kind(param)
+    if name in KNOWN and (ok := [v for v in KNOWN[name] if v not in REFUSED]):
+        return st.sampled_from(ok)
+    if name == "--database":
+        return st.sampled_from([world.shared_db, world.personal_db])
+    if name in WORK:
+        return st.integers(1, 40).map(str)
+    if kind is int:
+        return st.integers(1, 5).map(str)
+    if kind is float and any(unit in name for unit in ("months", "hours", "days")):
+        return st.sampled_from(["3", "6", "12"])
+    if kind is float:
+        return st.sampled_from(["0.25", "0.5", "0.9"])
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return st.sampled_from([str(m.value) for m in kind])
+    if kind is Path:
+        return st.integers(0, 10**6).map(lambda i: str(world.root / "out" / f"s{i}"))
+    return st.sampled_from(["plain words", "GBR", "assumed"])
+
+
 @st.composite
 def _arguments(draw: st.DrawFn, path: tuple[str, ...], cmd: Any, world: World) -> list[str]:
+    """Arguments for one command: hostile values; or sane ones only; or sane ones but for one
+    hostile option (each a third of the draws), so that a bad value meets a running command."""
+    mode = draw(st.sampled_from(["hostile", "sane", "one-bad"]))
+    bad = draw(st.integers(0, len(cmd.params) - 1)) if mode == "one-bad" and cmd.params else -1
     args: list[str] = [*path, *LIGHT.get(path, [])]
     positional: list[str] = []
-    for param in cmd.params:
+    for index, param in enumerate(cmd.params):
         name = _name(param)
+        sane = mode != "hostile" and index != bad
+        values = _sane if sane else _values
         if name in {"--help", "--pdf", "--schema"}:
             continue  # help is tested elsewhere; PDF needs chromium; schema ignores the rest
         if param.param_type_name == "argument":
-            if param.required or draw(st.booleans()):
+            if param.required or (not sane and draw(st.booleans())):
                 many = param.nargs != 1
                 for _ in range(draw(st.integers(1, 3)) if many else 1):
-                    positional.append(draw(_values(param, world)))
+                    positional.append(draw(values(param, world)))
             continue
-        if not (param.required and draw(st.integers(0, 9))) and draw(st.booleans()):
+        if sane and _kind(param) is Path and name not in {"--out", "--plot"}:
+            continue  # no sane input file to give: the command's default
+        if (
+            index != bad
+            and not (param.required and draw(st.integers(0, 9)))
+            and draw(st.integers(0, 3 if sane else 1))
+        ):
             continue  # an optional option left out (a required one now and then too)
         if getattr(param, "is_flag", False) and not getattr(param, "secondary_opts", []):
             args.append(name)
@@ -198,7 +258,7 @@ def _arguments(draw: st.DrawFn, path: tuple[str, ...], cmd: Any, world: World) -
             args.append(draw(st.sampled_from([*param.opts, *param.secondary_opts])))
             continue
         for _ in range(draw(st.integers(1, 2)) if param.multiple else 1):
-            args += [name, draw(_values(param, world))]
+            args += [name, draw(values(param, world))]
     return [*args, "--", *positional] if positional else args
 
 

@@ -173,7 +173,7 @@ MODELS: list[list[str]] = [
 _names = itertools.count()
 
 
-@budget(short=20, long=2500)
+@budget(short=20, long=3000)
 @given(text=scenario_texts(), model=st.sampled_from(MODELS))
 def test_generated_scenarios_end_cleanly(world: World, text: str, model: list[str]) -> None:
     """Validate a generated file; if it is accepted, a model runs on it without a traceback."""

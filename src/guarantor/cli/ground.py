@@ -92,8 +92,9 @@ def fit(
 ) -> None:
     """Fit victory and attrition models to CDB90 and score them against a force-ratio baseline."""
     from guarantor.ground.historical_fit import fit_history
+    from guarantor.seeds import check_seed
 
-    result = fit_history(folds=folds, seed=seed)
+    result = fit_history(folds=folds, seed=check_seed(seed))
     if as_json:
         print_json(result.to_dict())
         return

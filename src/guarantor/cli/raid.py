@@ -221,7 +221,9 @@ def campaign(
     """Run a campaign: nightly raids, interceptor stocks run down and are resupplied."""
     from guarantor.airdefence.campaign import run_campaign, scenario_tempo
     from guarantor.airdefence.defence import build_defence
+    from guarantor.seeds import check_seed
 
+    check_seed(seed)
     sc = named_scenario(scenario, database, stored)
     n_days = days or sc.threat.campaign_days
     defence = build_defence(sc)
