@@ -29,6 +29,7 @@ from guarantor.forked import Aside
 from guarantor.ground.front import FrontResult
 from guarantor.ground.params import ParamSet, load_ground_params
 from guarantor.model import Raid, Scenario, WhatIf
+from guarantor.model.numbers import MAX_CAMPAIGN_TRIALS, MAX_DAYS, MAX_GROUND_RUNS, MAX_RAID_TRIALS
 from guarantor.progress import Progress as Progress
 from guarantor.progress import quiet
 from guarantor.seeds import SeedTree
@@ -46,16 +47,16 @@ class AssessOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    ground_days: int = Field(default=90, ge=1, le=3650)
-    ground_runs: int | None = Field(default=None, ge=10, le=200_000)
+    ground_days: int = Field(default=90, ge=1, le=MAX_DAYS)
+    ground_runs: int | None = Field(default=None, ge=10, le=MAX_GROUND_RUNS)
     ground_search: bool = Field(
         default=True, description="Search the brigades each axis needs to hold."
     )
-    raid_trials: int = Field(default=20_000, ge=100, le=1_000_000)
+    raid_trials: int = Field(default=20_000, ge=100, le=MAX_RAID_TRIALS)
     campaign_trials: int = Field(
         default=1_000,
         ge=10,
-        le=100_000,
+        le=MAX_CAMPAIGN_TRIALS,
         description="Campaign trials (the headline reads the median day a type runs dry).",
     )
     sourcing: SourcingOptions = Field(
@@ -69,7 +70,7 @@ class AssessOptions(BaseModel):
     trigger_day: int | None = Field(
         default=None,
         ge=0,
-        le=3650,
+        le=MAX_DAYS,
         description="Day Russia attacks again (default: the day the force has closed): the air "
         "and ground models count the coalition units in place by then, the rest as they arrive.",
     )

@@ -25,6 +25,7 @@ from guarantor.kinds.base import (
     to_float,
 )
 from guarantor.model import Scenario
+from guarantor.model.numbers import MAX_CAMPAIGN_TRIALS, MAX_DAYS, MAX_RAID_TRIALS
 from guarantor.progress import scaled
 from guarantor.seeds import MAX_SEED, SeedTree
 
@@ -36,7 +37,7 @@ class RaidParams(KindParams):
     trials: int = Field(
         default=20_000,
         ge=1,
-        le=1_000_000,
+        le=MAX_RAID_TRIALS,
         validation_alias=AliasChoices("trials", "runs"),
         description="Monte Carlo trials (also accepted as runs).",
     )
@@ -46,8 +47,12 @@ class RaidParams(KindParams):
 class CampaignParams(KindParams):
     """A campaign drawn from the scenario's tempo against the plan's defence."""
 
-    days: int | None = Field(default=None, ge=1, le=3650, description="Default: the scenario's.")
-    trials: int = Field(default=2_000, ge=1, le=100_000, description="Monte Carlo trials.")
+    days: int | None = Field(
+        default=None, ge=1, le=MAX_DAYS, description="Default: the scenario's."
+    )
+    trials: int = Field(
+        default=2_000, ge=1, le=MAX_CAMPAIGN_TRIALS, description="Monte Carlo trials."
+    )
     seed: int = Field(default=0, ge=0, le=MAX_SEED, description=SEED_HELP)
 
 

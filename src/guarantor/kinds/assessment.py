@@ -23,15 +23,19 @@ from guarantor.kinds.base import (
     run_until,
 )
 from guarantor.model import Scenario, WhatIf
+from guarantor.model.numbers import MAX_DAYS, MAX_GROUND_RUNS
 from guarantor.seeds import MAX_SEED, SeedTree
 
 
 class GroundParams(KindParams):
     """The front model on the plan's laydown."""
 
-    days: int = Field(default=90, ge=1, le=3650, description="Horizon in days.")
+    days: int = Field(default=90, ge=1, le=MAX_DAYS, description="Horizon in days.")
     runs: int | None = Field(
-        default=None, ge=1, le=200_000, description="Monte Carlo runs; default: the parameters'."
+        default=None,
+        ge=1,
+        le=MAX_GROUND_RUNS,
+        description="Monte Carlo runs; default: the parameters'.",
     )
     search: bool = Field(default=True, description="Search the brigades each axis needs to hold.")
     seed: int = Field(default=0, ge=0, le=MAX_SEED, description=SEED_HELP)

@@ -12,6 +12,7 @@ from guarantor.assessment.pipeline import AssessOptions, Progress
 from guarantor.deployment.result import DeploymentResult
 from guarantor.kinds.base import WHATIF_HELP, KindParams, ModelKind, Row, fixed_columns, run_until
 from guarantor.model import Scenario, WhatIf
+from guarantor.model.numbers import MAX_DAYS
 from guarantor.sourcing import SourcingOptions, SourcingResult
 
 
@@ -75,7 +76,7 @@ class DeployParams(KindParams):
     """Parameters of the force flow: what-ifs (entry points closed, lift) and the attack day."""
 
     trigger_day: int | None = Field(
-        default=None, ge=0, le=3650, description="Day of the attack (default: closure)."
+        default=None, ge=0, le=MAX_DAYS, description="Day of the attack (default: closure)."
     )
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from guarantor.errors import InputError, Problem
 from guarantor.model import Scenario, WhatIf
+from guarantor.model.numbers import MAX_CAMPAIGN_TRIALS, MAX_GROUND_RUNS, MAX_RAID_TRIALS
 from guarantor.model.pledges import ID_PATTERN
 from guarantor.progress import Progress, scaled
 from guarantor.seeds import MAX_SEED
@@ -42,10 +43,15 @@ class CompareParams(BaseModel):
         description="The other options (stored scenarios), compared with the run's scenario.",
     )
     seed: int = Field(default=0, ge=0, le=MAX_SEED, description="One seed for every option.")
-    raid_trials: int = Field(default=5_000, ge=100, le=1_000_000, description="Raid trials.")
-    campaign_trials: int = Field(default=500, ge=10, le=100_000, description="Campaign trials.")
+    raid_trials: int = Field(default=5_000, ge=100, le=MAX_RAID_TRIALS, description="Raid trials.")
+    campaign_trials: int = Field(
+        default=500, ge=10, le=MAX_CAMPAIGN_TRIALS, description="Campaign trials."
+    )
     ground_runs: int | None = Field(
-        default=None, ge=10, le=200_000, description="Ground runs; default: the parameters'."
+        default=None,
+        ge=10,
+        le=MAX_GROUND_RUNS,
+        description="Ground runs; default: the parameters'.",
     )
     own_design_raid: bool = Field(
         default=False,
