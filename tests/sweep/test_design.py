@@ -100,3 +100,10 @@ def test_point_seeds_are_stable_and_distinct() -> None:
     assert all(0 <= s < 2**63 for s in seeds)
     assert point_seed(7, 5) == seeds[5]
     assert point_seed(8, 5) != seeds[5]
+
+
+def test_a_sampled_design_too_large_to_draw_is_refused_before_drawing() -> None:
+    params = tuple(Param(f"threat.tempo.p{i}", "float", (), (0.0, 1.0)) for i in range(10))
+    with pytest.raises(InputError, match="give at most 90,909 samples"):
+        Design("sobol", params, samples=1_000_000)
+    assert Design("sobol", params, samples=90_909).size == 90_909 * 22

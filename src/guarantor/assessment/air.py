@@ -10,7 +10,7 @@ night variation alone) is shown beside it.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -113,7 +113,9 @@ CALIBRATION_INPUTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-@cache
+#: Calibrations kept in memory: a long-lived process (the web app, a sweep worker) sees a few
+#: dates and report copies, and an unbounded cache would grow with every one.
+@lru_cache(maxsize=16)
 def _calibration(until: date, reports: str = "") -> Calibration:
     """The calibration up to ``until``, from the on-disk cache when it was fitted before.
 

@@ -33,6 +33,8 @@ MAX_GROUND_RUNS = 200_000
 #: Cross-validation folds of the historical fits (each fold refits every model).
 MAX_FOLDS = 20
 MAX_SWEEP_SAMPLES = 1_000_000
+#: Values a sampled sweep design draws at once (points x parameters: 160 MB as floats).
+MAX_DESIGN_VALUES = 20_000_000
 MAX_WORKERS = 256
 MAX_BATCH = 1_000_000
 #: Largest number of rows a listing (the audit) prints at once.

@@ -13,7 +13,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -311,7 +311,8 @@ def load_scenario(ref: str | Path) -> Scenario:
     return _load_path(path, stamp)
 
 
-@cache
+#: Scenario files kept in memory (bounded: a long-lived process may read many files).
+@lru_cache(maxsize=64)
 def _load_path(path: Path, stamp: int) -> Scenario:
     """Load one file; the modification time in the key keeps the cache fresh."""
     text, raw = _read(path)

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guarantor.errors import InputError, Problem
+from guarantor.model.numbers import MAX_DESIGN_VALUES
 from guarantor.sweep.paths import Kind, Scalar, coerce, infer_kind, parse_scalar, resolve
 
 DesignKind = Literal["grid", "lhs", "sobol"]
@@ -137,6 +138,14 @@ class Design:
             raise InputError(
                 [Problem(where="--samples", reason=f"a {self.kind} design needs --samples N >= 1")]
             )
+        if self.kind != "grid" and self.size * len(self.params) > MAX_DESIGN_VALUES:
+            per_sample = self.size // (self.samples or 1) * len(self.params)
+            reason = (
+                f"a {self.kind} design of {self.samples:,} samples over {len(self.params)} "
+                f"parameters draws {self.size * len(self.params):,} values at once; at most "
+                f"{MAX_DESIGN_VALUES:,}: give at most {MAX_DESIGN_VALUES // per_sample:,} samples"
+            )
+            raise InputError([Problem(where="--samples", reason=reason)])
 
     @property
     def second_order(self) -> bool:
