@@ -30,6 +30,7 @@ from guarantor.data import read_toml
 from guarantor.errors import InputError, Problem, validation_problems
 from guarantor.frozen import freeze
 from guarantor.model import Provenance
+from guarantor.user_files import read_text
 
 #: Days in a year of the Julian calendar: the mean calendar year over leap years.
 DAYS_PER_YEAR = 365.25
@@ -95,14 +96,15 @@ def _merge_entries(
     return list(merged.values())
 
 
+#: Largest parameter file a user may give (the packaged ones are a few kilobytes).
+MAX_USER_FILE_BYTES = 4 * 1024 * 1024
+
+
 def read_user_toml(path: Path) -> dict[str, Any]:
     """A user's TOML file, or an input error naming it."""
+    text = read_text(path, MAX_USER_FILE_BYTES)
     try:
-        return parse_toml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), "not UTF-8 text")]) from None
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(str(path), f"not valid TOML: {exc}")]) from None
 

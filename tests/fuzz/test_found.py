@@ -77,3 +77,17 @@ def test_text_that_is_not_utf8_or_holds_a_nul_is_refused(world: World, args: lis
 def test_a_name_too_long_for_a_path_is_one_clear_error(world: World, args: list[str]) -> None:
     res = invoke("found", args)
     assert res.exit_code == 2 and "xxxx" in res.output, res.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["deter", "--days", "10", "--weights", "/dev/zero", "--json"],
+        ["allocate", "--budget", "1e9", "--budget-file", "/dev/zero", "--json"],
+        ["scenario", "validate", "/dev/zero"],
+    ],
+)
+def test_a_device_given_as_a_file_is_refused_before_reading(world: World, args: list[str]) -> None:
+    # ``deter --weights /dev/zero`` read until the fuzzing process held 23 GB
+    res = invoke("found", args)
+    assert res.exit_code == 2, res.output

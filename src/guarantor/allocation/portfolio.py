@@ -39,6 +39,7 @@ from guarantor.model import (
 )
 from guarantor.model.numbers import MAX_PERSONNEL
 from guarantor.params import DAYS_PER_MONTH
+from guarantor.user_files import read_text
 
 #: Largest budget accepted (well above any plausible programme; bounds the optimiser's work).
 MAX_BUDGET_USD = 1e13
@@ -101,11 +102,10 @@ def read_budget(path: Path) -> Budget:
     """A budget by year and donor from a TOML file of ``[[tranche]]`` tables (``year``,
     ``donor``, ``amount_usd``); every problem is an input error naming the file and field."""
     where = str(path)
+    text = read_text(path, 1024 * 1024)  # a budget file is a few tranches
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([Problem(where, f"cannot read: {exc.strerror}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(where, f"not valid TOML: {exc}")]) from None
     unknown = sorted(set(raw) - {"tranche"})
     if unknown:

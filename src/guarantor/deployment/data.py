@@ -35,6 +35,7 @@ from guarantor.deployment.schema import (
     UnitMove,
 )
 from guarantor.errors import InputError, Problem, validation_problems
+from guarantor.user_files import read_text
 
 FILES = ("nodes.toml", "links.toml", "lift.toml", "movement.toml", "theatre.toml", "montreux.toml")
 __all__ = [
@@ -304,9 +305,7 @@ def load_data(directory: Path | None = None) -> DeploymentData:
     for name in FILES:
         path = directory / name
         try:
-            raw[name] = parse_toml(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
+            raw[name] = parse_toml(read_text(path, 16 * 1024 * 1024))
         except tomllib.TOMLDecodeError as exc:
             raise InputError([Problem(str(path), f"not valid TOML: {exc}")]) from None
     return parse_data(raw)

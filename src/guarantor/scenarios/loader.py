@@ -154,10 +154,8 @@ def _header(path: Path) -> dict[str, Any]:
     file is parsed where that text does not stand alone (a multi-line value holding a line that
     starts with a bracket); a file that cannot be read raises as :func:`_read` does."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return _read(path)[1]
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, MAX_FILE_BYTES)
+    except InputError:
         return _read(path)[1]
     first = _TABLE_START.search(text)
     if first is not None:
