@@ -15,53 +15,13 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from guarantor.store import Store
-from guarantor.store.users import add_user
-
-
-def free_port() -> int:
-    """An unused TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    """A ``guarantor serve`` process on a new SQLite store, its URL, and a planner's token."""
-    url = f"sqlite:///{folder / 'bench.sqlite'}"
-    store = Store.open(url)
-    with store.sessions.begin() as session:
-        _, token = add_user(session, "bench", "planner")
-    store.close()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "guarantor", "serve", "--port", str(port), "--database", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, base, token
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 60 s")
+from serving import start_server
 
 
 async def _request(
@@ -152,7 +112,7 @@ def main() -> None:
                 raise SystemExit("--url needs --token (or GUARANTOR_TOKEN)")
             base, token = args.url.rstrip("/"), args.token
         else:
-            proc, base, token = start_server(Path(tmp))
+            proc, base, token = start_server(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
         try:
             result = asyncio.run(load(base, token, args.rate, args.duration, args.connections))
         finally:

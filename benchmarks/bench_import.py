@@ -21,13 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
-from sqlalchemy import create_engine, text
+from serving import postgres_schema
 
 from guarantor.scenarios import default_scenario_name, load_scenario
 from guarantor.store.tabular import CSV_COLUMNS, pledge_to_csv_row
@@ -72,22 +68,6 @@ def guarantor(*args: str, url: str) -> float:
     if done.returncode != 0:
         raise SystemExit(f"guarantor {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return took
-
-
-@contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    """A URL for a fresh PostgreSQL schema, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def bench(name: str, url: str, folder: Path, rows: int) -> bool:

@@ -28,34 +28,22 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, func, select, text
+from serving import postgres_schema, start_server
+from sqlalchemy import create_engine, func, select
 
-from guarantor.store import Store
 from guarantor.store.schema import AuditRow
-from guarantor.store.users import add_user
 
 SCENARIO = "mnf-u-2026-01"
-
-
-def free_port() -> int:
-    """An unused TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -64,44 +52,8 @@ def database(url: str | None, folder: Path) -> Iterator[str]:
     if url is None or url.startswith("sqlite"):
         yield url or f"sqlite:///{folder / 'bench.sqlite'}"
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str, str]:
-    """A ``guarantor serve`` process on the store at ``url``, its base URL, a planner's token."""
-    store = Store.open(url)
-    with store.sessions.begin() as session:
-        _, token = add_user(session, f"bench-{uuid.uuid4().hex[:6]}", "planner")
-    store.close()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "guarantor", "serve", "--port", str(port), "--database", url],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, base, token
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 60 s")
+    with postgres_schema(url) as scoped:
+        yield scoped
 
 
 def get_json(base: str, path: str, token: str) -> Any:

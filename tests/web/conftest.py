@@ -150,6 +150,30 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+#: Screenshots of the browser tests.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: Marks of every browser test module.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+def open_page(browser: Browser, width: int = 1280) -> tuple[Page, list[str], list[str]]:
+    """A new page, with the URLs it requests and its script errors collected (the screenshot
+    folder made ready)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    return page, requests, errors
+
+
 def sign_in(page: Page, base: str, token: str, path: str = "/") -> None:
     """Open ``path`` and sign in with ``token`` through the page's token form."""
     page.goto(base + path)

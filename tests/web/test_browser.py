@@ -9,37 +9,17 @@ asserts that no request leaves the app's own origin. Screenshots go to test-arti
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-import pytest
 
-from tests.conftest import CHROMIUM
-from tests.web.conftest import Tokens, sign_in
+from tests.web.conftest import ARTIFACTS, BROWSER_MARKS, Tokens, open_page, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+    from playwright.sync_api import Browser
 
 
-def _page(browser: Browser) -> tuple[Page, list[str], list[str]]:
-    """A new page, with the URLs it requests and its script errors collected."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page, requests, errors
+pytestmark = BROWSER_MARKS
 
 
 def _only_local(base: str, requests: list[str], errors: list[str]) -> None:
@@ -52,8 +32,7 @@ def test_dashboard_and_pledge_editor(server: tuple[str, Tokens], browser: Browse
     from playwright.sync_api import expect
 
     base, tokens = server
-    ARTIFACTS.mkdir(exist_ok=True)
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser)
 
     page.goto(base + "/")
     expect(page.locator("#flash")).to_contain_text("Paste your API token")
@@ -123,7 +102,7 @@ def test_edit_controls_show_only_where_the_user_may_use_them(
     from playwright.sync_api import expect
 
     base, tokens = server
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser)
     sign_in(page, base, tokens.gbr, "/pledges")
     expect(page.locator("#whoami")).to_contain_text("GBR")
     rows = page.locator("#pledges tbody tr[data-id]")

@@ -6,7 +6,6 @@ request leaves the app's own origin and no script fails. Screenshots go to test-
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -14,33 +13,15 @@ import pytest
 
 from guarantor.assessment.compare import METRICS
 from guarantor.scenarios import default_scenario_name
-from tests.conftest import CHROMIUM
-from tests.web.conftest import Tokens, sign_in
+from tests.web.conftest import ARTIFACTS, BROWSER_MARKS, Tokens, open_page, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NAME = default_scenario_name()
 OTHER = "sky-shield"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
-
-
-def _page(browser: Browser) -> tuple[Page, list[str], list[str]]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    ARTIFACTS.mkdir(exist_ok=True)
-    return page, requests, errors
+pytestmark = BROWSER_MARKS
 
 
 def _only_local(base: str, requests: list[str], errors: list[str]) -> None:
@@ -61,7 +42,7 @@ def test_scenario_editor_saves_sections_and_names_bad_fields(
     from playwright.sync_api import expect
 
     base, tokens = server
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser, 1400)
     sign_in(page, base, tokens.planner, f"/scenario?name={NAME}")
     reqs = page.locator("#section-requirements")
     expect(reqs.locator("tbody tr").first).to_be_visible()
@@ -135,7 +116,7 @@ def test_a_run_started_from_the_form_with_whatifs(
     from playwright.sync_api import expect
 
     base, tokens = server
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser, 1400)
     sign_in(page, base, tokens.planner, "/runs")
     form = page.locator("#run-form")
     expect(form.locator("select[name=kind] option[value=raid]")).to_have_count(1)
@@ -182,7 +163,7 @@ def test_options_compared_side_by_side(server: tuple[str, Tokens], browser: Brow
     from playwright.sync_api import expect
 
     base, tokens = server
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser, 1400)
     sign_in(page, base, tokens.planner, "/scenarios")
     expect(page.locator("#scenarios tbody tr").first).to_be_visible()
     page.click("#compare")
@@ -226,7 +207,7 @@ def test_saving_every_section_unchanged_changes_nothing(
 
     base, tokens = server
     before = _get(base, tokens.viewer, f"/api/scenarios/{name}")
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser, 1400)
     sign_in(page, base, tokens.planner, f"/scenario?name={name}")
     expect(page.locator("#section-assumptions button.save")).to_be_visible()
     for section in SECTIONS:
@@ -248,7 +229,7 @@ def test_saving_every_pledge_unchanged_changes_nothing(
 
     base, tokens = server
     before = _get(base, tokens.viewer, "/api/pledges")
-    page, requests, errors = _page(browser)
+    page, requests, errors = open_page(browser, 1400)
     sign_in(page, base, tokens.planner, "/pledges")
     rows = page.locator("#pledges tbody tr[data-id]")
     expect(rows.first).to_be_visible()
